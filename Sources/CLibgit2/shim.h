@@ -1,0 +1,4 @@
+#ifndef SPOTCTL_CLIBGIT2_SHIM_H
+#define SPOTCTL_CLIBGIT2_SHIM_H
+#include <git2.h>
+#endif
