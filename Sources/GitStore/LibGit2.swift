@@ -1,0 +1,172 @@
+import CLibgit2
+
+/// libgit2's global state, set up once for the life of the process (never shut down).
+enum LibGit2 {
+    /// `git_libgit2_init` runs exactly once, the first time this is read.
+    static let initialized: Int32 = git_libgit2_init()
+
+    static func ensureInitialized() {
+        _ = initialized
+    }
+
+    /// Throws a `GitStoreError.libgit2` when `code` is negative, reading libgit2's per-thread
+    /// last error right away. Call it directly around the libgit2 call (`try check(git_x(...),
+    /// "git_x")`) so that nothing runs between the failing call and the read.
+    static func check(
+        _ code: Int32, _ operation: String, path: String? = nil, revision: String? = nil
+    ) throws(GitStoreError) {
+        guard code < 0 else { return }
+        throw GitStoreError.libgit2(failure(code, operation, path: path, revision: revision))
+    }
+
+    /// The failure libgit2 reports for `code`, read from `git_error_last()` (which may be NULL).
+    static func failure(
+        _ code: Int32, _ operation: String, path: String? = nil, revision: String? = nil
+    ) -> LibGit2Failure {
+        var message = "libgit2 gave no error message"
+        var errorClass: Int32 = 0
+        if let last = git_error_last() {
+            errorClass = last.pointee.klass
+            if let text = last.pointee.message {
+                message = String(cString: text)
+            }
+        }
+        return LibGit2Failure(
+            operation: operation, code: code, errorClass: errorClass, message: message,
+            path: path, revision: revision)
+    }
+
+    /// Forgets libgit2's last error on this thread.
+    static func clearLastError() {
+        git_error_clear()
+    }
+
+    static let notFound = GIT_ENOTFOUND.rawValue
+    static let invalidSpec = GIT_EINVALIDSPEC.rawValue
+    static let unbornBranch = GIT_EUNBORNBRANCH.rawValue
+    static let iterationOver = GIT_ITEROVER.rawValue
+}
+
+// MARK: - Object ids
+
+extension git_oid {
+    /// The 40-character lower-case hex form.
+    var hex: String {
+        var copy = self
+        return withUnsafeBytes(of: &copy.id) { bytes in
+            let digits: [UInt8] = Array("0123456789abcdef".utf8)
+            var out = [UInt8]()
+            out.reserveCapacity(bytes.count * 2)
+            for byte in bytes {
+                out.append(digits[Int(byte >> 4)])
+                out.append(digits[Int(byte & 0x0f)])
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
+    }
+
+    /// Whether two ids are the same object.
+    func same(as other: git_oid) -> Bool {
+        var a = self
+        var b = other
+        return git_oid_equal(&a, &b) != 0
+    }
+
+    /// Parses a full 40-character hex id.
+    static func parse(_ hex: String) throws(GitStoreError) -> git_oid {
+        var oid = git_oid()
+        let code = git_oid_fromstr(&oid, hex)
+        if code < 0 || hex.utf8.count != 40 {
+            throw GitStoreError.unknownRevision(hex)
+        }
+        return oid
+    }
+}
+
+// MARK: - Owners: one type per libgit2 handle kind, each frees its handle exactly once.
+
+/// Owns a `git_repository`.
+final class RepositoryHandle {
+    let pointer: OpaquePointer
+    init(_ pointer: OpaquePointer) { self.pointer = pointer }
+    deinit { git_repository_free(pointer) }
+}
+
+/// Owns a `git_index` (in-memory or the repository's own).
+final class IndexHandle {
+    let pointer: OpaquePointer
+    init(_ pointer: OpaquePointer) { self.pointer = pointer }
+    deinit { git_index_free(pointer) }
+}
+
+/// Owns a `git_tree`.
+final class TreeHandle {
+    let pointer: OpaquePointer
+    init(_ pointer: OpaquePointer) { self.pointer = pointer }
+    deinit { git_tree_free(pointer) }
+}
+
+/// Owns a `git_tree_entry` obtained with `git_tree_entry_bypath` (entries obtained by index
+/// belong to their tree and are never wrapped).
+final class TreeEntryHandle {
+    let pointer: OpaquePointer
+    init(_ pointer: OpaquePointer) { self.pointer = pointer }
+    deinit { git_tree_entry_free(pointer) }
+}
+
+/// Owns a `git_commit`.
+final class CommitHandle {
+    let pointer: OpaquePointer
+    init(_ pointer: OpaquePointer) { self.pointer = pointer }
+    deinit { git_commit_free(pointer) }
+}
+
+/// Owns a `git_object` (from `git_revparse_single` or `git_object_peel`).
+final class ObjectHandle {
+    let pointer: OpaquePointer
+    init(_ pointer: OpaquePointer) { self.pointer = pointer }
+    deinit { git_object_free(pointer) }
+}
+
+/// Owns a `git_blob`.
+final class BlobHandle {
+    let pointer: OpaquePointer
+    init(_ pointer: OpaquePointer) { self.pointer = pointer }
+    deinit { git_blob_free(pointer) }
+}
+
+/// Owns a `git_revwalk`.
+final class RevWalkHandle {
+    let pointer: OpaquePointer
+    init(_ pointer: OpaquePointer) { self.pointer = pointer }
+    deinit { git_revwalk_free(pointer) }
+}
+
+/// Owns a `git_diff`.
+final class DiffHandle {
+    let pointer: OpaquePointer
+    init(_ pointer: OpaquePointer) { self.pointer = pointer }
+    deinit { git_diff_free(pointer) }
+}
+
+/// Owns a `git_signature`.
+final class SignatureHandle {
+    let pointer: UnsafeMutablePointer<git_signature>
+    init(_ pointer: UnsafeMutablePointer<git_signature>) { self.pointer = pointer }
+    deinit { git_signature_free(pointer) }
+}
+
+/// Runs `body` with a fresh `git_buf` and disposes of it afterwards (`git_buf_dispose`).
+func withGitBuf<T>(_ body: (inout git_buf) throws(GitStoreError) -> T) throws(GitStoreError) -> T {
+    var buffer = git_buf()
+    defer { git_buf_dispose(&buffer) }
+    return try body(&buffer)
+}
+
+extension git_buf {
+    /// The buffer's bytes as a string (empty when unset).
+    var string: String {
+        guard let ptr else { return "" }
+        return String(cString: ptr)
+    }
+}
