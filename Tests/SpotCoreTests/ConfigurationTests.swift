@@ -196,3 +196,26 @@ import Testing
         #expect(c.sites == Configuration.defaults.sites)
     }
 }
+
+@Suite struct SecretFileTests {
+    @Test(arguments: [
+        ("netbox:\n  token_file: secrets/netbox\n", "absolute path"),
+        ("netbox:\n  token_file: /ops/repo/secrets/netbox\n", "inside the operations repository"),
+        ("hyperstack:\n  api_key_file: /ops/repo/../repo/key\n", "inside the operations repository"),
+        ("runpod:\n  api_key_file: ./key\n", "absolute path"),
+    ])
+    func secretFilesInsideTheRepositoryAreRefused(yaml: String, message: String) {
+        let error = #expect(throws: ConfigurationError.self) {
+            try ConfigurationLoader.load(yaml: yaml, file: "spotctl.yaml", repositoryRoot: "/ops/repo")
+        }
+        #expect(error?.diagnostics.first?.line == 2)
+        #expect(error?.diagnostics.first?.message.contains(message) == true, "\(String(describing: error))")
+    }
+
+    @Test func secretFilesOutsideTheRepositoryAreAccepted() throws {
+        let c = try ConfigurationLoader.load(yaml: "netbox:\n  token_file: /etc/spotctl/netbox\nrunpod:\n  api_key_file: ~/.runpod\n",
+                                             file: "spotctl.yaml", repositoryRoot: "/ops/repo")
+        #expect(c.netbox.tokenFile == "/etc/spotctl/netbox")
+        #expect(c.runpod.apiKeyFile == "~/.runpod")
+    }
+}

@@ -43,3 +43,17 @@ import Testing
         #expect(Pool.ondemand.apiKey == "ondemand")
     }
 }
+
+@Suite struct SecretMaskTests {
+    @Test(arguments: [
+        ("abcdefghijklmnopqrstuvwx", "abcd***uvwx"),
+        ("nbt_0123456789abcdef.0123456789abcdef", "nbt_***cdef"),
+        ("short-key", "***_KEY"),
+        ("abcdefghijklmnopqrstuvw", "***_KEY"),
+        ("", "***_KEY"),
+    ])
+    func apiKeysAreMasked(key: String, masked: String) {
+        #expect(SecretMask.apiKey(key) == masked)
+        if !key.isEmpty { #expect(!SecretMask.apiKey(key).contains(key)) }
+    }
+}

@@ -30,8 +30,10 @@ public struct ConfigurationError: Error, Sendable, Hashable, CustomStringConvert
 /// malformed pattern or an invalid value is reported with its file, line and key. All problems are
 /// collected, so one run shows every one of them.
 public enum ConfigurationLoader {
-    public static func load(yaml text: String, file: String) throws(ConfigurationError) -> Configuration {
-        let reader = YAMLReader(file: file)
+    /// - Parameter repositoryRoot: the operations repository's root, when known, so that secret
+    ///   files inside it are refused.
+    public static func load(yaml text: String, file: String, repositoryRoot: String? = nil) throws(ConfigurationError) -> Configuration {
+        let reader = YAMLReader(file: file, repositoryRoot: repositoryRoot)
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
@@ -56,10 +58,35 @@ public enum ConfigurationLoader {
 /// Walks a composed YAML tree, keeping the position of every node for error messages.
 final class YAMLReader {
     let file: String
+    let repositoryRoot: String?
     private(set) var diagnostics: [ConfigurationDiagnostic] = []
 
-    init(file: String) {
+    init(file: String, repositoryRoot: String? = nil) {
         self.file = file
+        self.repositoryRoot = repositoryRoot
+    }
+
+    /// A file that holds a secret: an absolute path (or `~/...`) outside the repository, so that
+    /// the secret can never be committed.
+    func secretFile(_ node: Node, _ path: String) -> String?? {
+        guard let value = optionalString(node, path) else { return nil }
+        guard let file = value else { return .some(nil) }
+        guard file.hasPrefix("/") || file.hasPrefix("~/") else {
+            report(node, path, "a secret file must be an absolute path outside the repository (or start with ~/), found \"\(file)\"")
+            return nil
+        }
+        if let root = repositoryRoot, file.hasPrefix("/") {
+            let normalizedRoot = root.hasSuffix("/") ? root : root + "/"
+            let components = file.split(separator: "/").reduce(into: [Substring]()) { parts, part in
+                if part == ".." { _ = parts.popLast() } else if part != "." { parts.append(part) }
+            }
+            let normalized = "/" + components.joined(separator: "/")
+            if normalized.hasPrefix(normalizedRoot) || normalized + "/" == normalizedRoot {
+                report(node, path, "\(file) is inside the operations repository; keep secrets outside it so they are never committed")
+                return nil
+            }
+        }
+        return .some(file)
     }
 
     func report(_ node: Node?, _ key: String, _ message: String) {

@@ -22,7 +22,7 @@ enum ConfigurationSchema {
             "runpod": { node, path in
                 r.mapping(node, path, [
                     "api_key_env": { n, p in if let v = envName(n, p, r) { c.runpod.apiKeyEnv = v } },
-                    "api_key_file": { n, p in if let v = r.optionalString(n, p) { c.runpod.apiKeyFile = v } },
+                    "api_key_file": { n, p in if let v = r.secretFile(n, p) { c.runpod.apiKeyFile = v } },
                 ])
             },
             "gpu_servers": { node, path in
@@ -94,7 +94,7 @@ enum ConfigurationSchema {
         r.mapping(node, path, [
             "url": { n, p in if let x = optionalURL(n, p, r) { v.url = x } },
             "token_env": { n, p in if let x = envName(n, p, r) { v.tokenEnv = x } },
-            "token_file": { n, p in if let x = r.optionalString(n, p) { v.tokenFile = x } },
+            "token_file": { n, p in if let x = r.secretFile(n, p) { v.tokenFile = x } },
             "timeout_seconds": { n, p in if let x = r.int(n, p, minimum: 1) { v.timeoutSeconds = x } },
             "page_size": { n, p in if let x = r.int(n, p, minimum: 1) { v.pageSize = x } },
         ])
@@ -106,7 +106,7 @@ enum ConfigurationSchema {
         r.mapping(node, path, [
             "url": { n, p in if let x = optionalURL(n, p, r) { v.url = x ?? HyperstackSettings.defaultURL } },
             "api_key_env": { n, p in if let x = envName(n, p, r) { v.apiKeyEnv = x } },
-            "api_key_file": { n, p in if let x = r.optionalString(n, p) { v.apiKeyFile = x } },
+            "api_key_file": { n, p in if let x = r.secretFile(n, p) { v.apiKeyFile = x } },
             "timeout_seconds": { n, p in if let x = r.int(n, p, minimum: 1) { v.timeoutSeconds = x } },
         ])
         s = v

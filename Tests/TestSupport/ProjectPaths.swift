@@ -1,0 +1,57 @@
+public import Foundation
+
+/// Paths of the spotctl project itself, for tests that use its `inventory/` example or its binary.
+public enum ProjectPaths {
+    /// The package root (the folder holding Package.swift).
+    public static let root: URL = {
+        var url = URL(fileURLWithPath: #filePath)
+        while url.pathComponents.count > 1 {
+            url.deleteLastPathComponent()
+            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
+        }
+        fatalError("Package.swift not found above \(#filePath)")
+    }()
+
+    public static var inventory: URL { root.appendingPathComponent("inventory", isDirectory: true) }
+
+    /// The `spotctl` binary that `swift test` built beside the tests.
+    public static var spotctl: URL {
+        // The test bundle lives in the build folder (.build/debug/...); the binary is next to it.
+        let candidates = [
+            Bundle.main.bundleURL.appendingPathComponent("spotctl"),
+            Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("spotctl"),
+            root.appendingPathComponent(".build/debug/spotctl"),
+        ]
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates.last!
+    }
+}
+
+/// The result of running a program.
+public struct ProcessResult: Sendable {
+    public let status: Int32
+    public let stdout: String
+    public let stderr: String
+}
+
+/// Runs a program to completion with the given arguments, working folder and extra environment.
+public func runProcess(_ executable: URL, _ arguments: [String], in directory: URL? = nil,
+                       environment: [String: String] = [:]) throws -> ProcessResult {
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    if let directory { process.currentDirectoryURL = directory }
+    var env = ProcessInfo.processInfo.environment
+    for (key, value) in environment { env[key] = value }
+    process.environment = env
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    // Read both pipes before waiting so a full pipe cannot block the child.
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return ProcessResult(status: process.terminationStatus,
+                         stdout: String(decoding: outData, as: UTF8.self),
+                         stderr: String(decoding: errData, as: UTF8.self))
+}
