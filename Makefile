@@ -1,0 +1,38 @@
+# spotctl: two commands do all the set-up on a fresh Debian machine.
+#   make test   installs what the tests need, then runs the whole suite
+#   make demo   installs what is missing, builds, and runs the demo
+SHELL := /bin/bash
+SWIFT ?= swift
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_PACKAGES := libgit2-dev pkg-config
+
+.PHONY: all deps build test demo release bench clean
+
+all: build
+
+# Debian packages the build needs; apt-get runs only when one is missing.
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+# One command builds and tests, so Swift builds the package once.
+test: deps
+	$(SWIFT) test --disable-xctest
+
+# Until the simulated cloud and snapshot land, the demo shows what runs today.
+demo: build
+	@echo "== spotctl --help"; .build/debug/spotctl --help
+	@echo; echo "== spotctl config check inventory"; .build/debug/spotctl config check inventory
+	@echo; echo "== spotctl config show --repo inventory (first lines)"; .build/debug/spotctl config show --repo inventory | head -24
+
+clean:
+	rm -rf .build
