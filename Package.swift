@@ -5,6 +5,7 @@ import PackageDescription
 //   SpotCore   pure domain: model, configuration, rules, summaries, recommendation (no I/O)
 //   CLibgit2   Debian's libgit2-dev, found by pkg-config
 //   GitStore   the one place where git work happens (an actor over libgit2)
+//   SpotSimulator  the simulated cloud: Keystone, Nova, Neutron, NetBox, Hyperstack on loopback
 //   SpotKit    application services: the operations repository, loading files, commands' logic
 //   spotctl    the executable: parses arguments and calls the libraries
 let swiftSettings: [SwiftSetting] = [
@@ -21,10 +22,17 @@ let package = Package(
         .library(name: "SpotCore", targets: ["SpotCore"]),
         .library(name: "GitStore", targets: ["GitStore"]),
         .library(name: "SpotKit", targets: ["SpotKit"]),
+        .library(name: "SpotSimulator", targets: ["SpotSimulator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        // traits: [] keeps Hummingbird from rebuilding when `swift build` and `swift test` alternate.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1", traits: []),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .target(
@@ -43,21 +51,33 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "SpotSimulator",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "SpotKit",
-            dependencies: ["SpotCore", "GitStore"],
+            dependencies: ["SpotCore", "GitStore", "SpotSimulator"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "spotctl",
             dependencies: [
-                "SpotKit", "SpotCore",
+                "SpotKit", "SpotCore", "SpotSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["SpotCore"],
+            dependencies: ["SpotCore", "SpotSimulator"],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),
@@ -69,6 +89,11 @@ let package = Package(
         .testTarget(
             name: "GitStoreTests",
             dependencies: ["GitStore", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SpotSimulatorTests",
+            dependencies: ["SpotSimulator", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,102 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import NIOCore
+
+/// Routes each request to its service, after counting it and applying any fault rules.
+final class Dispatcher: Sendable {
+    let state: CloudState
+    let handlers: [SimulatorService: any ServiceHandler]
+    let control: ControlHandler
+
+    init(state: CloudState) {
+        self.state = state
+        let all: [any ServiceHandler] = [
+            KeystoneHandler(), NovaHandler(), NeutronHandler(), NetBoxHandler(), HyperstackHandler(),
+        ]
+        var byService: [SimulatorService: any ServiceHandler] = [:]
+        for handler in all { byService[handler.service] = handler }
+        self.handlers = byService
+        self.control = ControlHandler()
+    }
+
+    func setBaseURL(_ url: String) {}
+
+    func respond(to request: Request, context: SimContext) async throws -> Response {
+        var request = request
+        let buffer = try await request.collectBody(upTo: context.maxUploadSize)
+        let body = Data(buffer.readableBytesView)
+        let rawPath = request.uri.path
+        let segments = rawPath.split(separator: "/", omittingEmptySubsequences: true).map {
+            String($0).removingPercentEncoding ?? String($0)
+        }
+        var headers: [String: String] = [:]
+        for field in request.headers {
+            let name = field.name.canonicalName
+            headers[name] = headers[name].map { $0 + ", " + field.value } ?? field.value
+        }
+        let scheme = state.options.tls ? "https" : "http"
+        let host = headers["host"] ?? "127.0.0.1"
+        let method = request.method.rawValue
+        let path = "/" + segments.joined(separator: "/")
+
+        guard let first = segments.first else {
+            let services: [(String, JSON)] = SimulatorService.allCases.map { ($0.rawValue, JSON.string("\(scheme)://\(host)/\($0.prefix)")) }
+            return Self.response(from: .json(200, .object([
+                ("name", .string("spotctl simulated cloud")),
+                ("services", .object(services)),
+                ("control", .string("\(scheme)://\(host)/__sim/")),
+            ])))
+        }
+        if first == "__sim" {
+            let simRequest = SimRequest(method: method, path: path, segments: Array(segments.dropFirst()),
+                                        query: QueryString.parse(request.uri.query), headers: headers, body: body,
+                                        baseURL: "\(scheme)://\(host)", rawQuery: request.uri.query)
+            return Self.response(from: await control.handle(simRequest, state: state))
+        }
+        guard let service = SimulatorService(prefix: first), let handler = handlers[service] else {
+            return Self.response(from: .json(404, ["error": .string("no simulated service at /\(first); see / for the list")]))
+        }
+        let simRequest = SimRequest(method: method, path: path, segments: Array(segments.dropFirst()),
+                                    query: QueryString.parse(request.uri.query), headers: headers, body: body,
+                                    baseURL: "\(scheme)://\(host)", rawQuery: request.uri.query)
+        await state.count(service: service.rawValue, route: "\(method) \(Self.routeTemplate(segments))")
+        await state.advanceClock()
+
+        for fault in await state.takeFaults(service: service.rawValue, method: method, path: path) {
+            if let latency = fault.latencyMS, latency > 0 {
+                try? await Task.sleep(nanoseconds: UInt64(latency) * 1_000_000)
+            }
+            if fault.drop {
+                try? await context.channel.close()
+                throw SimulatorError("connection dropped by a fault rule")
+            }
+            if let status = fault.status {
+                var response = handler.error(status: status, message: "Simulated fault: \(HTTPStatusText.text(status))")
+                if let retryAfter = fault.retryAfter { response.headers.append(("Retry-After", String(retryAfter))) }
+                return Self.response(from: response)
+            }
+        }
+        return Self.response(from: await handler.handle(simRequest, state: state))
+    }
+
+    /// The route a request counts under: ids (numbers, UUIDs, long hex) become `{id}`.
+    static func routeTemplate(_ segments: [String]) -> String {
+        "/" + segments.enumerated().map { index, segment in
+            guard index > 1 else { return segment }
+            let isNumber = !segment.isEmpty && segment.allSatisfy(\.isNumber)
+            let isUUID = segment.count == 36 && segment.filter { $0 == "-" }.count == 4
+            let isHex = segment.count >= 32 && segment.allSatisfy(\.isHexDigit)
+            return isNumber || isUUID || isHex ? "{id}" : segment
+        }.joined(separator: "/")
+    }
+
+    static func response(from sim: SimResponse) -> Response {
+        var fields = HTTPFields()
+        for (name, value) in sim.headers {
+            if let fieldName = HTTPField.Name(name) { fields.append(HTTPField(name: fieldName, value: value)) }
+        }
+        return Response(status: HTTPResponse.Status(code: sim.status, reasonPhrase: HTTPStatusText.text(sim.status)),
+                        headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: sim.body)))
+    }
+}

@@ -1,0 +1,13 @@
+import Foundation
+
+struct HyperstackHandler: ServiceHandler {
+    let service = SimulatorService.hyperstack
+
+    func error(status: Int, message: String) -> SimResponse {
+        .json(status, ["error": .string(message)])
+    }
+
+    func handle(_ request: SimRequest, state: CloudState) async -> SimResponse {
+        error(status: 404, message: "not implemented yet")
+    }
+}

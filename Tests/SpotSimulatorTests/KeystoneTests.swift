@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import SpotSimulator
+
+@Suite struct KeystoneTests {
+    static let scenario = Scenario(name: "keystone-test", projects: [ProjectSpec(id: "p-research", name: "research")])
+
+    @Test func passwordAuthenticationAnswers201WithTheTokenInTheHeaderAndACatalog() async throws {
+        let sim = try await SimulatorFixture.start(Self.scenario)
+        defer { Task { await sim.stop() } }
+        let token = try await sim.token()
+        #expect(!token.isEmpty)
+        let c = await sim.cloud.state.world.credentials
+        let result = try await http("POST", sim.cloud.identityURL + "/v3/auth/tokens", json: ["auth": [
+            "identity": ["methods": ["password"], "password": ["user": ["id": c.userID, "password": c.password]]],
+            "scope": ["project": ["id": c.projectID]],
+        ]])
+        #expect(result.status == 201)
+        let body = try result.object()
+        let tokenBody = try #require(body["token"] as? [String: Any])
+        #expect(tokenBody["project"] != nil)
+        let catalog = try #require(tokenBody["catalog"] as? [[String: Any]])
+        #expect(Set(catalog.compactMap { $0["type"] as? String }) == ["identity", "compute", "network"])
+        // The token is in the header only.
+        #expect(!result.text.contains(result.header("X-Subject-Token") ?? "-"))
+    }
+
+    @Test func badCredentialsAre401WithKeystonesErrorBody() async throws {
+        let sim = try await SimulatorFixture.start(Self.scenario)
+        defer { Task { await sim.stop() } }
+        let result = try await http("POST", sim.cloud.identityURL + "/v3/auth/tokens", json: ["auth": [
+            "identity": ["methods": ["password"], "password": ["user": ["name": "admin", "domain": ["name": "Default"], "password": "wrong"]]],
+        ]])
+        #expect(result.status == 401)
+        let error = try #require(try result.object()["error"] as? [String: Any])
+        #expect(error["code"] as? Int == 401)
+        #expect(error["title"] as? String == "Unauthorized")
+        #expect(result.header("WWW-Authenticate")?.hasPrefix("Keystone uri=") == true)
+        let noDomain = try await http("POST", sim.cloud.identityURL + "/v3/auth/tokens", json: ["auth": [
+            "identity": ["methods": ["password"], "password": ["user": ["name": "admin", "password": "x"]]],
+        ]])
+        #expect(noDomain.status == 400)
+    }
+
+    @Test func unscopedTokensCarryNoCatalogAndProjectsAreListed() async throws {
+        let sim = try await SimulatorFixture.start(Self.scenario)
+        defer { Task { await sim.stop() } }
+        let c = await sim.cloud.state.world.credentials
+        let unscoped = try await http("POST", sim.cloud.identityURL + "/v3/auth/tokens", json: ["auth": [
+            "identity": ["methods": ["password"], "password": ["user": ["name": c.username, "domain": ["name": "Default"], "password": c.password]]],
+        ]])
+        #expect(unscoped.status == 201)
+        #expect((try unscoped.object()["token"] as? [String: Any])?["catalog"] == nil)
+        let token = try await sim.token()
+        let projects = try await sim.get("/identity/v3/projects", token: token)
+        #expect(projects.status == 200)
+        let names = (try projects.object()["projects"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
+        #expect(names?.sorted() == ["admin", "research"])
+        let anonymous = try await http("GET", sim.base + "/identity/v3/projects")
+        #expect(anonymous.status == 401)
+    }
+}
