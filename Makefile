@@ -4,9 +4,9 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := libgit2-dev pkg-config
+APT_PACKAGES := libgit2-dev pkg-config curl openssl
 
-.PHONY: all deps build test demo release bench clean
+.PHONY: all deps venv build test demo release bench clean
 
 all: build
 
@@ -24,8 +24,12 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
+# python-openstackclient in .venv, for the tests that drive the real `openstack` CLI against the simulator.
+venv:
+	@bash scripts/openstack-venv.sh
+
 # One command builds and tests, so Swift builds the package once.
-test: deps
+test: deps venv
 	$(SWIFT) test --disable-xctest
 
 # Until the simulated cloud and snapshot land, the demo shows what runs today.

@@ -12,7 +12,7 @@ struct SpotCtl: AsyncParsableCommand {
         Every command takes --repo DIR; without it, spotctl searches upward from the current folder.
         """,
         version: SpotVersion.current,
-        subcommands: [ConfigCommand.self]
+        subcommands: [ConfigCommand.self, Simulate.self]
     )
 }
 

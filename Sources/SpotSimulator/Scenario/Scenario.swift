@@ -667,6 +667,17 @@ public struct ImageSpec: Codable, Sendable, Hashable {
         case id, name, region, type, version, size, description
         case isPublic = "is_public"
     }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(id: try c.decode(Int.self, forKey: .id), name: try c.decode(String.self, forKey: .name),
+                  region: try c.decode(String.self, forKey: .region),
+                  type: try c.decodeIfPresent(String.self, forKey: .type) ?? "Ubuntu",
+                  version: try c.decodeIfPresent(String.self, forKey: .version) ?? "22.04",
+                  size: try c.decodeIfPresent(Int.self, forKey: .size) ?? 10_737_418_240,
+                  description: try c.decodeIfPresent(String.self, forKey: .description) ?? "",
+                  isPublic: try c.decodeIfPresent(Bool.self, forKey: .isPublic) ?? true)
+    }
 }
 
 public struct HyperstackFlavorSpec: Codable, Sendable, Hashable {
@@ -693,6 +704,16 @@ public struct HyperstackFlavorSpec: Codable, Sendable, Hashable {
     enum CodingKeys: String, CodingKey {
         case id, name, region, gpu, cpu, ram, disk
         case gpuCount = "gpu_count"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(id: try c.decode(Int.self, forKey: .id), name: try c.decode(String.self, forKey: .name),
+                  region: try c.decode(String.self, forKey: .region), gpu: try c.decode(String.self, forKey: .gpu),
+                  gpuCount: try c.decode(Int.self, forKey: .gpuCount),
+                  cpu: try c.decodeIfPresent(Int.self, forKey: .cpu) ?? 32,
+                  ram: try c.decodeIfPresent(Double.self, forKey: .ram) ?? 240,
+                  disk: try c.decodeIfPresent(Int.self, forKey: .disk) ?? 100)
     }
 }
 
@@ -721,6 +742,18 @@ public struct FirewallSpec: Codable, Sendable, Hashable {
         self.environment = environment
         self.description = description
         self.attachments = attachments
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, environment, description, attachments
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(id: try c.decode(Int.self, forKey: .id), name: try c.decode(String.self, forKey: .name),
+                  environment: try c.decode(String.self, forKey: .environment),
+                  description: try c.decodeIfPresent(String.self, forKey: .description) ?? "",
+                  attachments: try c.decodeIfPresent([Int].self, forKey: .attachments) ?? [])
     }
 }
 
@@ -770,6 +803,22 @@ public struct VMSpec: Codable, Sendable, Hashable {
         case floatingIP = "floating_ip"
         case createdAt = "created_at"
         case readyAt = "ready_at"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(id: try c.decode(Int.self, forKey: .id), name: try c.decode(String.self, forKey: .name),
+                  status: try c.decodeIfPresent(String.self, forKey: .status) ?? "ACTIVE",
+                  environment: try c.decode(String.self, forKey: .environment),
+                  flavor: try c.decode(String.self, forKey: .flavor), image: try c.decode(String.self, forKey: .image),
+                  keyName: try c.decodeIfPresent(String.self, forKey: .keyName) ?? "runpod",
+                  host: try c.decodeIfPresent(String.self, forKey: .host),
+                  novaServerID: try c.decodeIfPresent(String.self, forKey: .novaServerID),
+                  fixedIP: try c.decodeIfPresent(String.self, forKey: .fixedIP),
+                  floatingIP: try c.decodeIfPresent(String.self, forKey: .floatingIP),
+                  createdAt: try c.decodeIfPresent(String.self, forKey: .createdAt) ?? "2024-01-15T10:30:00",
+                  readyAt: try c.decodeIfPresent(Double.self, forKey: .readyAt),
+                  labels: try c.decodeIfPresent([String].self, forKey: .labels) ?? [])
     }
 }
 

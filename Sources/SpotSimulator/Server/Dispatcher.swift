@@ -20,8 +20,6 @@ final class Dispatcher: Sendable {
         self.control = ControlHandler()
     }
 
-    func setBaseURL(_ url: String) {}
-
     func respond(to request: Request, context: SimContext) async throws -> Response {
         var request = request
         let buffer = try await request.collectBody(upTo: context.maxUploadSize)
@@ -36,7 +34,7 @@ final class Dispatcher: Sendable {
             headers[name] = headers[name].map { $0 + ", " + field.value } ?? field.value
         }
         let scheme = state.options.tls ? "https" : "http"
-        let host = headers["host"] ?? "127.0.0.1"
+        let host = request.head.authority ?? headers["host"] ?? "127.0.0.1"
         let method = request.method.rawValue
         let path = "/" + segments.joined(separator: "/")
 

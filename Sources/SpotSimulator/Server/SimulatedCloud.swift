@@ -1,5 +1,7 @@
 public import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -11,6 +13,8 @@ public final class SimulatedCloud: Sendable {
     public let state: CloudState
     public let port: Int
     public let scheme: String
+    /// With `--tls`: the CA certificate clients must trust.
+    public let caFile: URL?
     private let group: ServiceGroup
     private let runner: Task<Void, any Error>
 
@@ -23,10 +27,11 @@ public final class SimulatedCloud: Sendable {
     public var netboxURL: String { baseURL + "/netbox" }
     public var hyperstackURL: String { baseURL + "/hyperstack/v1" }
 
-    private init(state: CloudState, port: Int, scheme: String, group: ServiceGroup, runner: Task<Void, any Error>) {
+    private init(state: CloudState, port: Int, scheme: String, caFile: URL?, group: ServiceGroup, runner: Task<Void, any Error>) {
         self.state = state
         self.port = port
         self.scheme = scheme
+        self.caFile = caFile
         self.group = group
         self.runner = runner
     }
@@ -41,10 +46,20 @@ public final class SimulatedCloud: Sendable {
         var logger = Logger(label: "spotctl.simulator")
         logger.logLevel = .error
         let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        var server: HTTPServerBuilder = .http1()
+        var caFile: URL?
+        if options.tls {
+            let directory = options.tlsDirectory
+                ?? FileManager.default.temporaryDirectory.appendingPathComponent("spotctl-simulator-tls-\(UUID().uuidString)")
+            let material = try TLSMaterial.make(in: directory)
+            server = try .tls(.http1(), tlsConfiguration: material.configuration)
+            caFile = material.caFile
+        }
         let app = Application(
             responder: CallbackResponder { (request: Request, context: SimContext) in
                 try await dispatcher.respond(to: request, context: context)
             },
+            server: server,
             configuration: ApplicationConfiguration(address: .hostname(options.host, port: options.port),
                                                     serverName: "spotctl-simulator"),
             onServerRunning: { channel in
@@ -73,9 +88,8 @@ public final class SimulatedCloud: Sendable {
             }
             throw SimulatorError("the simulator could not listen on \(options.host):\(options.port)")
         }
-        let cloud = SimulatedCloud(state: state, port: port, scheme: "http", group: group, runner: runner)
-        dispatcher.setBaseURL(cloud.baseURL)
-        return cloud
+        return SimulatedCloud(state: state, port: port, scheme: options.tls ? "https" : "http", caFile: caFile,
+                              group: group, runner: runner)
     }
 
     /// Stops listening and waits until the server has shut down.
@@ -102,6 +116,7 @@ public final class SimulatedCloud: Sendable {
             ("OS_PROJECT_DOMAIN_NAME", credentials.projectDomain),
             ("OS_REGION_NAME", await state.world.region),
             ("OS_INTERFACE", "public"),
+        ] + (caFile.map { [("OS_CACERT", $0.path)] } ?? []) + [
             ("NETBOX_URL", netboxURL),
             ("NETBOX_API_KEY", credentials.netboxToken),
             ("HYPERSTACK_API_URL", hyperstackURL),
@@ -127,7 +142,7 @@ public final class SimulatedCloud: Sendable {
               project_domain_name: "\(c.projectDomain)"
             region_name: "\(region)"
             interface: public
-            identity_api_version: 3
+            identity_api_version: 3\(caFile.map { "\n    cacert: \"\($0.path)\"" } ?? "")
 
         """
     }

@@ -14,8 +14,10 @@ public struct SimulatorOptions: Sendable {
     public var tokenLifetime: TimeInterval = 3600
     /// How long a launched Hyperstack VM stays in BUILD before it is ACTIVE (or ERROR).
     public var buildDelay: TimeInterval = 2
-    /// Serve HTTPS with a certificate made at start.
+    /// Serve HTTPS with a certificate made at start (its CA is written to `tlsDirectory`/ca.pem).
     public var tls: Bool = false
+    /// Where the TLS material goes; a fresh temporary folder when nil.
+    public var tlsDirectory: URL?
     /// Faults in force from the start.
     public var faults: [FaultRule] = []
 

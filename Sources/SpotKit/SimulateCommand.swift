@@ -1,0 +1,87 @@
+public import Foundation
+public import SpotSimulator
+
+/// `spotctl simulate`: runs the simulated cloud until interrupted.
+public enum SimulateCommand {
+    public struct Options: Sendable {
+        public var scenarioFile: String?
+        public var hosts: Int?
+        public var seed: UInt64 = 7
+        public var vmsPerHost: Int = 10
+        public var simulator = SimulatorOptions()
+        public var cloudsYAML: String?
+        public var saveState: String?
+        public init() {}
+    }
+
+    /// The scenario the options describe: a file, a generated cloud, or the demo cloud.
+    public static func scenario(for options: Options, cwd: URL) throws(SpotError) -> Scenario {
+        if let file = options.scenarioFile {
+            guard options.hosts == nil else {
+                throw SpotError("--scenario and --hosts cannot be used together", hint: "pick a scenario file or a generated cloud", exitCode: 64)
+            }
+            do {
+                return try ScenarioFile.load(URL(fileURLWithPath: file, relativeTo: cwd))
+            } catch {
+                throw SpotError("\(error)", hint: "see docs/simulator.md for the scenario format")
+            }
+        }
+        if let hosts = options.hosts {
+            guard hosts > 0 else { throw SpotError("--hosts must be at least 1", exitCode: 64) }
+            return ScenarioGenerator(hosts: hosts, seed: options.seed, vmsPerHost: options.vmsPerHost).generate()
+        }
+        return DemoScenario.load()
+    }
+
+    /// Starts the simulator, prints what a client needs, and returns the running cloud.
+    public static func start(_ options: Options, cwd: URL, print: (String) -> Void) async throws -> SimulatedCloud {
+        let started = Date()
+        let scenario = try scenario(for: options, cwd: cwd)
+        let cloud: SimulatedCloud
+        do {
+            cloud = try await SimulatedCloud.start(scenario: scenario, options: options.simulator)
+        } catch {
+            throw SpotError("the simulator did not start: \(error)", hint: "pick another --port, or 0 for any free port")
+        }
+        let seconds = Date().timeIntervalSince(started)
+        print("# spotctl simulated cloud \"\(scenario.name)\": \(scenario.hosts.count) compute hosts, \(scenario.servers.count) servers, "
+              + "\(scenario.devices.count) NetBox devices; listening on \(cloud.baseURL) (ready in \(String(format: "%.2f", seconds)) s)")
+        if let caFile = cloud.caFile {
+            print("# HTTPS: trust the CA in \(caFile.path) (OS_CACERT below; --cacert for curl)")
+        }
+        print("# These are the simulated cloud's own test credentials; they open nothing real.")
+        for (name, value) in await cloud.environment() {
+            print("export \(name)=\(shellQuote(value))")
+        }
+        if let path = options.cloudsYAML {
+            let url = URL(fileURLWithPath: path, relativeTo: cwd)
+            do {
+                try await cloud.cloudsYAML().write(to: url, atomically: true, encoding: .utf8)
+            } catch {
+                await cloud.stop()
+                throw SpotError("cannot write \(url.path): \(error.localizedDescription)")
+            }
+            print("# wrote the cloud \"simulated\" to \(url.path): use `openstack --os-cloud simulated …` with OS_CLIENT_CONFIG_FILE=\(url.path)")
+        }
+        print("# control: \(cloud.baseURL)/__sim/stats, /__sim/faults, /__sim/state (see docs/simulator.md); Ctrl-C stops")
+        return cloud
+    }
+
+    /// Writes the cloud's current state as a scenario file.
+    public static func saveState(of cloud: SimulatedCloud, to path: String, cwd: URL) async throws(SpotError) {
+        let url = URL(fileURLWithPath: path, relativeTo: cwd)
+        do {
+            try ScenarioFile.encode(await cloud.state.world).write(to: url, options: .atomic)
+        } catch {
+            throw SpotError("cannot write the state to \(url.path): \(error.localizedDescription)")
+        }
+    }
+}
+
+/// Quotes a value for a POSIX shell when it needs quoting.
+public func shellQuote(_ value: String) -> String {
+    let safe = !value.isEmpty && value.unicodeScalars.allSatisfy {
+        CharacterSet.alphanumerics.contains($0) && $0.isASCII || "-_./:=@%+,".unicodeScalars.contains($0)
+    }
+    return safe ? value : "'" + value.replacingOccurrences(of: "'", with: "'\\''") + "'"
+}

@@ -1,0 +1,155 @@
+import Foundation
+import Testing
+import TestSupport
+@testable import SpotSimulator
+
+@Suite struct ControlAndFaultTests {
+    @Test(arguments: [
+        ("nova:/compute/v2.1/servers=status=503x2", FaultRule(service: "nova", path: "/compute/v2.1/servers", status: 503, remaining: 2)),
+        ("netbox=latency=20", FaultRule(service: "netbox", latencyMS: 20)),
+        ("hyperstack=status=429,retry-after=1x1", FaultRule(service: "hyperstack", status: 429, retryAfter: 1, remaining: 1)),
+        ("*=drop", FaultRule(drop: true)),
+    ])
+    func faultRulesParseFromTheCommandLine(text: String, rule: FaultRule) throws {
+        #expect(try FaultRule.parse(text) == rule)
+    }
+
+    @Test(arguments: ["nova", "glance=status=500", "nova=explode", "nova=latency=abc"])
+    func badFaultRulesAreRefused(text: String) {
+        #expect(throws: FaultParseError.self) { try FaultRule.parse(text) }
+    }
+
+    @Test func anErrorStatusForTheNextNRequestsThenNormalService() async throws {
+        var options = SimulatorOptions()
+        options.faults = [try FaultRule.parse("keystone:/identity/v3/projects=status=503x2")]
+        let sim = try await SimulatorFixture.start(Scenario(name: "faults"), options: options)
+        defer { Task { await sim.stop() } }
+        let token = try await sim.token()
+        let first = try await sim.get("/identity/v3/projects", token: token)
+        let second = try await sim.get("/identity/v3/projects", token: token)
+        let third = try await sim.get("/identity/v3/projects", token: token)
+        #expect(first.status == 503)
+        #expect((try first.object()["error"] as? [String: Any])?["code"] as? Int == 503)
+        #expect(second.status == 503)
+        #expect(third.status == 200)
+        #expect(await sim.cloud.state.faultRules().isEmpty)
+    }
+
+    @Test func faultsSetAtRunTime429WithRetryAfterAndDroppedConnections() async throws {
+        let sim = try await SimulatorFixture.start(Scenario(name: "faults"))
+        defer { Task { await sim.stop() } }
+        let token = try await sim.token()
+        let added = try await http("POST", sim.base + "/__sim/faults",
+                                   json: ["service": "keystone", "path": "/identity/v3/projects", "status": 429, "retry_after": 3, "remaining": 1])
+        #expect(added.status == 201)
+        let limited = try await sim.get("/identity/v3/projects", token: token)
+        #expect(limited.status == 429)
+        #expect(limited.header("Retry-After") == "3")
+        #expect(try await sim.get("/identity/v3/projects", token: token).status == 200)
+
+        let drop = try await http("POST", sim.base + "/__sim/faults", json: ["service": "keystone", "drop": true]).object()
+        let dropID = try #require((drop["fault"] as? [String: Any])?["id"] as? Int)
+        // curl, because URLSession quietly retries a request whose connection was dropped.
+        let dropped = try runProcess(URL(fileURLWithPath: "/usr/bin/curl"), ["-s", "-H", "X-Auth-Token: \(token)", sim.base + "/identity/v3/projects"])
+        #expect(dropped.status == 52) // curl: empty reply from server
+        #expect(try await http("DELETE", sim.base + "/__sim/faults/\(dropID)").status == 204)
+        #expect(try await sim.get("/identity/v3/projects", token: token).status == 200)
+
+        _ = try await http("POST", sim.base + "/__sim/faults", json: ["service": "keystone", "latency_ms": 3000])
+        let slow = try runProcess(URL(fileURLWithPath: "/usr/bin/curl"),
+                                  ["-s", "--max-time", "0.5", "-H", "X-Auth-Token: \(token)", sim.base + "/identity/v3/projects"])
+        #expect(slow.status == 28) // curl: operation timed out
+        let cleared = try await http("DELETE", sim.base + "/__sim/faults")
+        #expect(cleared.status == 204)
+        #expect(try await sim.get("/identity/v3/projects", token: token).status == 200)
+    }
+
+    @Test func statisticsCountRequestsPerRoute() async throws {
+        let sim = try await SimulatorFixture.start(Scenario(name: "stats", projects: [ProjectSpec(id: "abc", name: "x")]))
+        defer { Task { await sim.stop() } }
+        let token = try await sim.token()
+        for _ in 0..<3 { _ = try await sim.get("/identity/v3/projects", token: token) }
+        _ = try await sim.get("/identity/v3/projects/abc", token: token)
+        let stats = try await http("GET", sim.base + "/__sim/stats").object()
+        let keystone = try #require((stats["services"] as? [String: Any])?["keystone"] as? [String: Any])
+        let routes = try #require(keystone["routes"] as? [String: Int])
+        #expect(routes["GET /identity/v3/projects"] == 3)
+        #expect(routes["POST /identity/v3/auth/tokens"] == 1)
+        #expect(keystone["total"] as? Int == 5)
+        #expect(try await http("DELETE", sim.base + "/__sim/stats").status == 204)
+        #expect(await sim.cloud.state.statistics().total == 0)
+    }
+
+    @Test func theStateCanBeReadBackAsAScenarioAndReplaced() async throws {
+        let sim = try await SimulatorFixture.start(DemoScenario.load())
+        defer { Task { await sim.stop() } }
+        let result = try await http("GET", sim.base + "/__sim/state")
+        #expect(result.status == 200)
+        var scenario = try ScenarioFile.decode(result.body, name: "state")
+        #expect(scenario == DemoScenario.load())
+        scenario.aggregates[0].hosts.append("CA1-ESC812-103")
+        let put = try await http("PUT", sim.base + "/__sim/state", body: try ScenarioFile.encode(scenario))
+        #expect(put.status == 204)
+        #expect(await sim.cloud.state.world.aggregates[0].hosts.contains("CA1-ESC812-103"))
+        #expect(try await http("GET", sim.base + "/__sim/nothing").status == 404)
+    }
+
+    @Test func aTokenExpiresAfterItsLifetime() async throws {
+        var options = SimulatorOptions()
+        options.tokenLifetime = 0.3
+        let sim = try await SimulatorFixture.start(Scenario(name: "tokens"), options: options)
+        defer { Task { await sim.stop() } }
+        let token = try await sim.token()
+        #expect(try await sim.get("/identity/v3/projects", token: token).status == 200)
+        try await Task.sleep(nanoseconds: 600_000_000)
+        let expired = try await sim.get("/identity/v3/projects", token: token)
+        #expect(expired.status == 401)
+        #expect((try expired.object()["error"] as? [String: Any])?["title"] as? String == "Unauthorized")
+    }
+}
+
+@Suite struct LoadTests {
+    @Test func aGenerated2000HostCloudServes200ConcurrentRequestsWithoutError() async throws {
+        let scenario = ScenarioGenerator(hosts: 2000, seed: 7, vmsPerHost: 10).generate()
+        #expect(scenario.servers.count == 20_000)
+        let sim = try await SimulatorFixture.start(scenario)
+        defer { Task { await sim.stop() } }
+        let token = try await sim.token()
+        let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+            for index in 0..<200 {
+                group.addTask {
+                    let path = index % 2 == 0 ? "/identity/v3/projects" : "/identity/v3/auth/catalog"
+                    return try await sim.get(path, token: token).status
+                }
+            }
+            var all: [Int] = []
+            for try await status in group { all.append(status) }
+            return all
+        }
+        #expect(statuses.count == 200)
+        #expect(statuses.allSatisfy { $0 == 200 })
+        #expect(await sim.cloud.state.statistics().count(service: "keystone") == 201)
+    }
+}
+
+@Suite struct TLSTests {
+    @Test func httpsWithACertificateMadeAtStartIsTrustedThroughItsCAFile() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        var options = SimulatorOptions()
+        options.tls = true
+        options.tlsDirectory = dir.url
+        let sim = try await SimulatorFixture.start(Scenario(name: "tls"), options: options)
+        defer { Task { await sim.stop() } }
+        #expect(sim.base.hasPrefix("https://127.0.0.1:"))
+        let caFile = try #require(sim.cloud.caFile)
+        #expect(await sim.cloud.environment().contains { $0.0 == "OS_CACERT" && $0.1 == caFile.path })
+        #expect(await sim.cloud.cloudsYAML().contains("cacert: \"\(caFile.path)\""))
+        let curl = URL(fileURLWithPath: "/usr/bin/curl")
+        let trusted = try runProcess(curl, ["-s", "--cacert", caFile.path, sim.base + "/__sim/health"])
+        #expect(trusted.status == 0)
+        #expect(trusted.stdout.contains("\"status\": \"ok\""))
+        let untrusted = try runProcess(curl, ["-s", sim.base + "/__sim/health"])
+        #expect(untrusted.status == 60) // curl: peer certificate cannot be authenticated
+    }
+}
