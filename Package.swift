@@ -81,7 +81,7 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["SpotCore", "SpotSimulator"],
+            dependencies: ["SpotCore"],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),

@@ -1,8 +1,9 @@
-public import Foundation
-public import SpotSimulator
+import Foundation
+import TestSupport
+@testable import SpotSimulator
 
 /// A running simulated cloud for one test, with a Keystone token at hand.
-public struct SimulatorFixture: Sendable {
+struct SimulatorFixture: Sendable {
     public let cloud: SimulatedCloud
 
     public static func start(_ scenario: Scenario, options: SimulatorOptions = SimulatorOptions()) async throws -> SimulatorFixture {

@@ -1,0 +1,292 @@
+public import Foundation
+
+/// A `major.minor` format version: a minor bump only adds fields; a tool refuses a newer major.
+public struct FormatVersion: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+    public let major: Int
+    public let minor: Int
+
+    public init(_ major: Int, _ minor: Int) {
+        self.major = major
+        self.minor = minor
+    }
+
+    public init?(_ text: String) {
+        let parts = text.split(separator: ".")
+        guard parts.count == 2, let major = Int(parts[0]), let minor = Int(parts[1]) else { return nil }
+        self.init(major, minor)
+    }
+
+    public var description: String { "\(major).\(minor)" }
+
+    public static func < (lhs: FormatVersion, rhs: FormatVersion) -> Bool {
+        (lhs.major, lhs.minor) < (rhs.major, rhs.minor)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let text = try decoder.singleValueContainer().decode(String.self)
+        guard let version = FormatVersion(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not a major.minor version: \(text)"))
+        }
+        self = version
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+}
+
+/// A snapshot that cannot be read.
+public struct InventoryError: Error, Sendable, Hashable, CustomStringConvertible {
+    public let path: String
+    public let message: String
+
+    public init(path: String, message: String) {
+        self.path = path
+        self.message = message
+    }
+
+    public var description: String { "\(path): \(message)" }
+}
+
+/// The inventory files of one snapshot, sharded so that a change touches few files:
+///
+///     inventory/snapshot.json          format_version, which sources were configured, counts
+///     inventory/summary.json           per GPU type and pool: hosts, GPUs used, capacity
+///     inventory/aggregates.json        every aggregate, empty ones included
+///     inventory/flavors.json           flavors with extra specs
+///     inventory/projects.json          Keystone projects
+///     inventory/hosts/<host>.json      one compute host (or NetBox-only device): service,
+///                                      hypervisors, NetBox device, servers
+///     inventory/unplaced-servers.json  servers on no host (unscheduled, shelved-offloaded)
+///     inventory/images.json            Hyperstack images (when Hyperstack is configured)
+///     inventory/firewalls.json         Hyperstack firewalls and attachments (likewise)
+///
+/// Files are pretty-printed JSON with sorted keys and sorted lists, so the same facts always give
+/// the same bytes. Host file names are `SafeFileName`s.
+public enum InventoryFiles {
+    public static let formatVersion = FormatVersion(1, 0)
+    public static let directory = "inventory"
+
+    struct SnapshotDocument: Codable {
+        var formatVersion: FormatVersion
+        var sources: Sources
+        var counts: Counts
+
+        struct Sources: Codable {
+            var openstack: Bool
+            var netbox: Bool
+            var hyperstack: Bool
+        }
+
+        struct Counts: Codable {
+            var aggregates: Int
+            var computeHosts: Int
+            var servers: Int
+            var devices: Int?
+            var images: Int?
+
+            enum CodingKeys: String, CodingKey {
+                case aggregates, servers, devices, images
+                case computeHosts = "compute_hosts"
+            }
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case sources, counts
+            case formatVersion = "format_version"
+        }
+    }
+
+    struct ListDocument<Item: Codable>: Codable {
+        var formatVersion: FormatVersion
+        var items: [Item]
+        let key: String
+
+        init(_ items: [Item], key: String) {
+            self.formatVersion = InventoryFiles.formatVersion
+            self.items = items
+            self.key = key
+        }
+
+        struct AnyKey: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: AnyKey.self)
+            formatVersion = try container.decode(FormatVersion.self, forKey: AnyKey(stringValue: "format_version"))
+            guard let itemsKey = container.allKeys.first(where: { $0.stringValue != "format_version" }) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "no list in the document"))
+            }
+            key = itemsKey.stringValue
+            items = try container.decode([Item].self, forKey: itemsKey)
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: AnyKey.self)
+            try container.encode(formatVersion, forKey: AnyKey(stringValue: "format_version"))
+            try container.encode(items, forKey: AnyKey(stringValue: key))
+        }
+    }
+
+    struct HostDocument: Codable {
+        var formatVersion: FormatVersion
+        var name: String
+        var service: ComputeService?
+        var hypervisors: [Hypervisor]
+        var device: NetBoxDevice?
+        var servers: [Server]
+
+        enum CodingKeys: String, CodingKey {
+            case name, service, hypervisors, device, servers
+            case formatVersion = "format_version"
+        }
+    }
+
+    static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    static func encode<T: Encodable>(_ value: T) -> Data {
+        // Encoding plain Codable values into JSON cannot fail; a failure is a bug.
+        var data = try! encoder().encode(value)
+        data.append(0x0A)
+        return data
+    }
+
+    /// The files of a snapshot, keyed by path relative to the repository root. `summary` is the
+    /// small per-type summary file's content (from `SnapshotSummary`).
+    public static func encode(_ facts: Facts, summary: SnapshotSummary) -> [String: Data] {
+        var files: [String: Data] = [:]
+        let prefix = directory + "/"
+        let sources = SnapshotDocument.Sources(openstack: true, netbox: facts.devices != nil,
+                                               hyperstack: facts.images != nil || facts.firewalls != nil)
+        let counts = SnapshotDocument.Counts(aggregates: facts.aggregates.count, computeHosts: facts.services.count,
+                                             servers: facts.servers.count, devices: facts.devices?.count, images: facts.images?.count)
+        files[prefix + "snapshot.json"] = encode(SnapshotDocument(formatVersion: formatVersion, sources: sources, counts: counts))
+        files[prefix + "summary.json"] = encode(summary)
+
+        let aggregates = facts.aggregates.map { aggregate -> Aggregate in
+            var copy = aggregate
+            copy.hosts = Array(Set(copy.hosts)).sorted()
+            return copy
+        }.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
+        files[prefix + "aggregates.json"] = encode(ListDocument(aggregates, key: "aggregates"))
+        files[prefix + "flavors.json"] = encode(ListDocument(facts.flavors.sorted { ($0.name, $0.id) < ($1.name, $1.id) }, key: "flavors"))
+        files[prefix + "projects.json"] = encode(ListDocument(facts.projects.sorted { $0.id < $1.id }, key: "projects"))
+
+        // One file per host: every compute service host, every host an aggregate or a server
+        // names, and every NetBox device that joins none of them.
+        var services: [String: ComputeService] = [:]
+        for service in facts.services.sorted(by: { ($0.host, $0.binary, $0.id) < ($1.host, $1.binary, $1.id) }) where services[service.host] == nil {
+            services[service.host] = service
+        }
+        var hostNames = Set(services.keys)
+        for aggregate in facts.aggregates { hostNames.formUnion(aggregate.hosts) }
+        var serversByHost: [String: [Server]] = [:]
+        var unplaced: [Server] = []
+        for server in facts.servers {
+            if let host = server.host {
+                serversByHost[host, default: []].append(server)
+                hostNames.insert(host)
+            } else {
+                unplaced.append(server)
+            }
+        }
+        let hypervisorsByHost = Dictionary(grouping: facts.hypervisors, by: \.serviceHost)
+        var devicesByName: [String: NetBoxDevice] = [:]
+        for device in (facts.devices ?? []).sorted(by: { $0.id < $1.id }) where devicesByName[device.name.lowercased()] == nil {
+            devicesByName[device.name.lowercased()] = device
+        }
+        var joined = Set<String>()
+        var documents: [HostDocument] = []
+        for name in hostNames {
+            let device = devicesByName[name.lowercased()]
+            if device != nil { joined.insert(name.lowercased()) }
+            documents.append(HostDocument(
+                formatVersion: formatVersion, name: name, service: services[name],
+                hypervisors: (hypervisorsByHost[name] ?? []).sorted { ($0.hypervisorHostname, $0.id) < ($1.hypervisorHostname, $1.id) },
+                device: device, servers: (serversByHost[name] ?? []).sorted { ($0.name, $0.id) < ($1.name, $1.id) }))
+        }
+        for (key, device) in devicesByName where !joined.contains(key) && !hostNames.contains(device.name) {
+            documents.append(HostDocument(formatVersion: formatVersion, name: device.name, service: nil, hypervisors: [],
+                                          device: device, servers: []))
+        }
+        for document in documents {
+            files[prefix + "hosts/" + SafeFileName.encode(document.name) + ".json"] = encode(document)
+        }
+        files[prefix + "unplaced-servers.json"] = encode(ListDocument(unplaced.sorted { $0.id < $1.id }, key: "servers"))
+        if let images = facts.images {
+            files[prefix + "images.json"] = encode(ListDocument(images.sorted { ($0.region, $0.name, $0.id) < ($1.region, $1.name, $1.id) }, key: "images"))
+        }
+        if let firewalls = facts.firewalls {
+            let sorted = firewalls.map { firewall -> HyperstackFirewall in
+                var copy = firewall
+                copy.attachments.sort { $0.vmID < $1.vmID }
+                return copy
+            }.sorted { $0.id < $1.id }
+            files[prefix + "firewalls.json"] = encode(ListDocument(sorted, key: "firewalls"))
+        }
+        return files
+    }
+
+    /// Reads a snapshot back from its files (paths relative to the repository root). Refuses a
+    /// newer major format version and says which file is wrong.
+    public static func decode(_ files: [String: Data]) throws(InventoryError) -> Facts {
+        let prefix = directory + "/"
+        let decoder = JSONDecoder()
+        func read<T: Decodable>(_ type: T.Type, _ path: String) throws(InventoryError) -> T {
+            guard let data = files[path] else {
+                throw InventoryError(path: path, message: "missing from the snapshot")
+            }
+            let value: T
+            do {
+                value = try decoder.decode(T.self, from: data)
+            } catch {
+                throw InventoryError(path: path, message: "cannot be read: \(error)")
+            }
+            return value
+        }
+        func checkVersion(_ version: FormatVersion, _ path: String) throws(InventoryError) {
+            guard version.major <= formatVersion.major else {
+                throw InventoryError(path: path, message: "format \(version) is newer than this spotctl reads (\(formatVersion)); upgrade spotctl")
+            }
+        }
+        // The version first, before anything that a newer format may have changed.
+        struct VersionOnly: Decodable {
+            let formatVersion: FormatVersion
+            enum CodingKeys: String, CodingKey { case formatVersion = "format_version" }
+        }
+        try checkVersion(read(VersionOnly.self, prefix + "snapshot.json").formatVersion, prefix + "snapshot.json")
+        let snapshot = try read(SnapshotDocument.self, prefix + "snapshot.json")
+
+        var facts = Facts()
+        let aggregates = try read(ListDocument<Aggregate>.self, prefix + "aggregates.json")
+        try checkVersion(aggregates.formatVersion, prefix + "aggregates.json")
+        facts.aggregates = aggregates.items
+        facts.flavors = try read(ListDocument<Flavor>.self, prefix + "flavors.json").items
+        facts.projects = try read(ListDocument<Project>.self, prefix + "projects.json").items
+        facts.servers = try read(ListDocument<Server>.self, prefix + "unplaced-servers.json").items
+        var devices: [NetBoxDevice] = []
+        for path in files.keys.sorted() where path.hasPrefix(prefix + "hosts/") && path.hasSuffix(".json") {
+            let host = try read(HostDocument.self, path)
+            try checkVersion(host.formatVersion, path)
+            if let service = host.service { facts.services.append(service) }
+            facts.hypervisors.append(contentsOf: host.hypervisors)
+            if let device = host.device { devices.append(device) }
+            facts.servers.append(contentsOf: host.servers)
+        }
+        facts.devices = snapshot.sources.netbox ? devices.sorted { $0.id < $1.id } : nil
+        if snapshot.sources.hyperstack {
+            facts.images = files[prefix + "images.json"] == nil ? [] : try read(ListDocument<HyperstackImage>.self, prefix + "images.json").items
+            facts.firewalls = files[prefix + "firewalls.json"] == nil ? [] : try read(ListDocument<HyperstackFirewall>.self, prefix + "firewalls.json").items
+        }
+        return facts
+    }
+}
