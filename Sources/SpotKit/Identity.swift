@@ -1,0 +1,30 @@
+public import Foundation
+public import GitStore
+
+/// Who a command acts as: the git author of its commits and the `user` of its command-log entries.
+/// `GIT_AUTHOR_NAME`/`GIT_AUTHOR_EMAIL` when set; in CI the CI identity (`GITHUB_ACTOR`); else the
+/// login name at this machine.
+public struct Identity: Sendable, Hashable {
+    public let name: String
+    public let email: String
+
+    public init(name: String, email: String) {
+        self.name = name
+        self.email = email
+    }
+
+    public static func resolve(environment: [String: String] = ProcessInfo.processInfo.environment) -> Identity {
+        if let name = environment["GIT_AUTHOR_NAME"], !name.isEmpty {
+            return Identity(name: name, email: environment["GIT_AUTHOR_EMAIL"] ?? "\(name)@spotctl.invalid")
+        }
+        if let actor = environment["GITHUB_ACTOR"], !actor.isEmpty {
+            return Identity(name: "\(actor) (CI)", email: "\(actor)@users.noreply.github.com")
+        }
+        let user = environment["USER"] ?? environment["LOGNAME"] ?? "spotctl"
+        return Identity(name: user, email: "\(user)@\(ProcessInfo.processInfo.hostName)")
+    }
+
+    public func author(at date: Date) -> CommitAuthor {
+        CommitAuthor(name: name, email: email, date: date)
+    }
+}

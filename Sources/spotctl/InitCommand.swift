@@ -1,0 +1,21 @@
+import ArgumentParser
+import Foundation
+import SpotKit
+
+struct Init: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Create an operations repository: spotctl.yaml with every default, a README, .gitignore and a CI workflow.")
+
+    @Argument(help: ArgumentHelp("The folder (default: the current one); created when missing.", valueName: "DIR"))
+    var directory: String?
+
+    func run() async throws {
+        try await runReportingErrors {
+            let report = try await InitCommand.run(directory: directory, cwd: currentDirectory, identity: Identity.resolve())
+            print("Created the operations repository \(report.root.path)" + (report.commitID.map { " (commit \($0.prefix(12)))" } ?? ""))
+            for file in report.files { print("  \(file)") }
+            print("Next: edit spotctl.yaml (spotctl config check), then run spotctl snapshot with your cloud's credentials.")
+        }
+    }
+}
