@@ -6,6 +6,7 @@ import PackageDescription
 //   CLibgit2   Debian's libgit2-dev, found by pkg-config
 //   GitStore   the one place where git work happens (an actor over libgit2)
 //   SpotSimulator  the simulated cloud: Keystone, Nova, Neutron, NetBox, Hyperstack on loopback
+//   SpotClients    clients of Keystone, Nova, Neutron, NetBox and Hyperstack, and their credentials
 //   SpotKit    application services: the operations repository, loading files, commands' logic
 //   spotctl    the executable: parses arguments and calls the libraries
 let swiftSettings: [SwiftSetting] = [
@@ -67,8 +68,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "SpotClients",
+            dependencies: [
+                "SpotCore",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "SpotKit",
-            dependencies: ["SpotCore", "GitStore", "SpotSimulator"],
+            dependencies: ["SpotCore", "GitStore", "SpotClients", "SpotSimulator"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -98,6 +107,11 @@ let package = Package(
         .testTarget(
             name: "SpotSimulatorTests",
             dependencies: ["SpotSimulator", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SpotClientsTests",
+            dependencies: ["SpotClients", "SpotCore", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
