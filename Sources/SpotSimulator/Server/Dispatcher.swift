@@ -47,7 +47,7 @@ final class Dispatcher: Sendable {
             ])))
         }
         if first == "__sim" {
-            let simRequest = SimRequest(method: method, path: path, segments: Array(segments.dropFirst()),
+            let simRequest = SimRequest(method: method, path: path, rawPath: rawPath, segments: Array(segments.dropFirst()),
                                         query: QueryString.parse(request.uri.query), headers: headers, body: body,
                                         baseURL: "\(scheme)://\(host)", rawQuery: request.uri.query)
             return Self.response(from: await control.handle(simRequest, state: state))
@@ -55,7 +55,7 @@ final class Dispatcher: Sendable {
         guard let service = SimulatorService(prefix: first), let handler = handlers[service] else {
             return Self.response(from: .json(404, ["error": .string("no simulated service at /\(first); see / for the list")]))
         }
-        let simRequest = SimRequest(method: method, path: path, segments: Array(segments.dropFirst()),
+        let simRequest = SimRequest(method: method, path: path, rawPath: rawPath, segments: Array(segments.dropFirst()),
                                     query: QueryString.parse(request.uri.query), headers: headers, body: body,
                                     baseURL: "\(scheme)://\(host)", rawQuery: request.uri.query)
         await state.count(service: service.rawValue, route: "\(method) \(Self.routeTemplate(segments))")
@@ -70,9 +70,8 @@ final class Dispatcher: Sendable {
                 throw SimulatorError("connection dropped by a fault rule")
             }
             if let status = fault.status {
-                var response = handler.error(status: status, message: "Simulated fault: \(HTTPStatusText.text(status))")
-                if let retryAfter = fault.retryAfter { response.headers.append(("Retry-After", String(retryAfter))) }
-                return Self.response(from: response)
+                return Self.response(from: handler.fault(status: status, message: "Simulated fault: \(HTTPStatusText.text(status))",
+                                                         retryAfter: fault.retryAfter))
             }
         }
         return Self.response(from: await handler.handle(simRequest, state: state))

@@ -32,6 +32,8 @@ public struct SimRequest: Sendable {
     public let method: String
     /// The full path, percent-decoded per segment (`/compute/v2.1/servers/detail`).
     public let path: String
+    /// The path exactly as the client sent it (trailing slash and percent-encoding kept).
+    public let rawPath: String
     /// The path's segments after the service prefix (`["v2.1", "servers", "detail"]`).
     public let segments: [String]
     /// Query parameters in order; repeated keys repeat.
@@ -83,8 +85,18 @@ public struct SimResponse: Sendable {
 public protocol ServiceHandler: Sendable {
     var service: SimulatorService { get }
     func handle(_ request: SimRequest, state: CloudState) async -> SimResponse
-    /// An error in the service's own format (used for injected faults too).
+    /// An error in the service's own format.
     func error(status: Int, message: String) -> SimResponse
+    /// An injected fault's answer: the service's error, with `Retry-After` when given.
+    func fault(status: Int, message: String, retryAfter: Int?) -> SimResponse
+}
+
+extension ServiceHandler {
+    public func fault(status: Int, message: String, retryAfter: Int?) -> SimResponse {
+        var response = error(status: status, message: message)
+        if let retryAfter { response.headers.append(("Retry-After", String(retryAfter))) }
+        return response
+    }
 }
 
 /// Reason phrases for the statuses the simulator uses.

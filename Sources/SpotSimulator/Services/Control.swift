@@ -7,6 +7,12 @@ struct ControlHandler: Sendable {
         switch (request.method, request.segments) {
         case ("GET", []), ("GET", ["health"]):
             return .json(200, ["status": "ok", "uptime_seconds": .double(await state.uptime)])
+        case ("POST", ["clock"]):
+            guard let seconds = request.json?["advance_seconds"], let value = seconds.int.map(Double.init) ?? (seconds.isNull ? nil : Self.double(seconds)) else {
+                return .json(400, ["error": "expected {\"advance_seconds\": N}"])
+            }
+            await state.advanceClock(by: value)
+            return .json(200, ["uptime_seconds": .double(await state.uptime)])
         case ("GET", ["stats"]):
             return .json(200, await state.statistics().json)
         case ("DELETE", ["stats"]), ("POST", ["stats", "reset"]):
@@ -46,6 +52,11 @@ struct ControlHandler: Sendable {
         default:
             return .json(404, ["error": .string("unknown control endpoint \(request.method) \(request.path); see docs/simulator.md")])
         }
+    }
+
+    static func double(_ value: JSON) -> Double? {
+        if case .double(let number) = value { return number }
+        return nil
     }
 
     static func json(_ rule: FaultRule) -> JSON {

@@ -18,6 +18,10 @@ public actor CloudState {
     private var totalRequests = 0
 
     private var faults: [FaultRule] = []
+
+    /// Seconds added to the wall clock (`POST /__sim/clock`), so that token expiry and build
+    /// delays can be tested without waiting.
+    private var clockOffset: TimeInterval = 0
     private var nextFaultID = 1
 
     public init(scenario: Scenario, options: SimulatorOptions, now: Date = Date()) {
@@ -34,8 +38,16 @@ public actor CloudState {
         self.nextFaultID = rules.count + 1
     }
 
-    /// Seconds since the simulator started.
-    public var uptime: Double { Date().timeIntervalSince(started) }
+    /// The simulator's clock: the wall clock plus any advance.
+    public var now: Date { Date().addingTimeInterval(clockOffset) }
+
+    /// Seconds since the simulator started, on the simulator's clock.
+    public var uptime: Double { now.timeIntervalSince(started) }
+
+    /// Moves the simulator's clock forward.
+    public func advanceClock(by seconds: TimeInterval) {
+        clockOffset += max(0, seconds)
+    }
 
     /// Replaces the world (the `/__sim/state` control endpoint).
     public func replaceWorld(_ scenario: Scenario) {
@@ -53,7 +65,7 @@ public actor CloudState {
     /// Issues a token valid for the configured lifetime.
     public func issueToken() -> (token: String, expires: Date, issued: Date) {
         tokenCounter += 1
-        let issued = Date()
+        let issued = now
         let token = "gAAAAAB" + SimIDs.uuid("token", "\(tokenCounter)-\(issued.timeIntervalSince1970)").replacingOccurrences(of: "-", with: "")
         let expires = issued.addingTimeInterval(options.tokenLifetime)
         tokens[token] = expires
@@ -62,7 +74,7 @@ public actor CloudState {
 
     public func isValid(token: String?) -> Bool {
         guard let token, let expires = tokens[token] else { return false }
-        return expires > Date()
+        return expires > now
     }
 
     public func expiry(of token: String) -> Date? { tokens[token] }

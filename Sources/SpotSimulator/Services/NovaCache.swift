@@ -1,0 +1,121 @@
+import Foundation
+
+/// Indexes derived from the world that are costly to rebuild per request (the servers' sort order,
+/// id and host lookups, ports by IP and by device). Each is kept with the array it was built
+/// from and rebuilt only when that array changed: comparing an unchanged copy-on-write array is a
+/// buffer-identity check, so a request against an unchanged world does no sorting at all.
+final class NovaCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var serversKey: [ServerSpec]?
+    private var serverIndex: ServerIndex?
+    private var portsKey: [PortSpec]?
+    private var portIndex: PortIndex?
+
+    func servers(_ servers: [ServerSpec]) -> ServerIndex {
+        lock.lock()
+        defer { lock.unlock() }
+        if let key = serversKey, let index = serverIndex, key == servers { return index }
+        let index = ServerIndex(servers)
+        serversKey = servers
+        serverIndex = index
+        return index
+    }
+
+    func ports(_ ports: [PortSpec]) -> PortIndex {
+        lock.lock()
+        defer { lock.unlock() }
+        if let key = portsKey, let index = portIndex, key == ports { return index }
+        let index = PortIndex(ports)
+        portsKey = ports
+        portIndex = index
+        return index
+    }
+}
+
+/// Servers newest first (created descending, then id descending), with lookups by id and by host.
+struct ServerIndex: Sendable {
+    /// Indices into `world.servers`, in list order.
+    let order: [Int]
+    /// Server id → position in `order`.
+    let position: [String: Int]
+    /// Compute host → positions in `order`, ascending.
+    let byHost: [String: [Int]]
+
+    init(_ servers: [ServerSpec]) {
+        let order = servers.indices.sorted { a, b in
+            let x = servers[a], y = servers[b]
+            if x.created != y.created { return x.created > y.created }
+            return x.id > y.id
+        }
+        var position: [String: Int] = [:]
+        position.reserveCapacity(order.count)
+        var byHost: [String: [Int]] = [:]
+        for (pos, index) in order.enumerated() {
+            let server = servers[index]
+            if position[server.id] == nil { position[server.id] = pos }
+            if let host = server.host { byHost[host, default: []].append(pos) }
+        }
+        self.order = order
+        self.position = position
+        self.byHost = byHost
+    }
+
+    func index(of id: String) -> Int? {
+        position[id].map { order[$0] }
+    }
+}
+
+/// Ports by fixed IP (for the MAC shown in a server's addresses) and by device (server) id.
+struct PortIndex: Sendable {
+    let macByIP: [String: String]
+    /// device id → indices into `world.ports`.
+    let byDevice: [String: [Int]]
+    let byID: [String: Int]
+
+    init(_ ports: [PortSpec]) {
+        var macByIP: [String: String] = [:]
+        var byDevice: [String: [Int]] = [:]
+        var byID: [String: Int] = [:]
+        for (index, port) in ports.enumerated() {
+            for ip in port.fixedIPs where macByIP[ip.ipAddress] == nil || !port.deviceID.isEmpty {
+                macByIP[ip.ipAddress] = port.macAddress
+            }
+            if !port.deviceID.isEmpty { byDevice[port.deviceID, default: []].append(index) }
+            byID[port.id] = index
+        }
+        self.macByIP = macByIP
+        self.byDevice = byDevice
+        self.byID = byID
+    }
+}
+
+/// Lookups every Nova view needs, built once per request from the world.
+struct NovaLookups {
+    let hosts: [String: HostSpec]
+    let hostIndex: [String: Int]
+    let flavorsByName: [String: FlavorSpec]
+    /// Compute host → availability zone (from an aggregate's `availability_zone`, else the host's zone).
+    let zones: [String: String]
+
+    init(_ world: Scenario) {
+        var hosts: [String: HostSpec] = [:]
+        var hostIndex: [String: Int] = [:]
+        for (index, host) in world.hosts.enumerated() where hosts[host.name] == nil {
+            hosts[host.name] = host
+            hostIndex[host.name] = index
+        }
+        var flavors: [String: FlavorSpec] = [:]
+        for flavor in world.flavors where flavors[flavor.name] == nil { flavors[flavor.name] = flavor }
+        var zones: [String: String] = [:]
+        for aggregate in world.aggregates.sorted(by: { $0.id < $1.id }) {
+            guard let zone = aggregate.zone else { continue }
+            for host in aggregate.hosts where zones[host] == nil { zones[host] = zone }
+        }
+        self.hosts = hosts
+        self.hostIndex = hostIndex
+        self.flavorsByName = flavors
+        self.zones = zones
+    }
+
+    func zone(of host: HostSpec) -> String { zones[host.name] ?? host.zone }
+}
