@@ -194,7 +194,7 @@ struct KeystoneHandler: ServiceHandler {
         ]
         if scoped { token.append(("catalog", catalog(world: world, baseURL: baseURL))) }
         token.append(("expires_at", .string(Self.timestamp(expires))))
-        token.append(("is_domain", .bool(false)))
+        if scoped { token.append(("is_domain", .bool(false))) }
         token.append(("issued_at", .string(Self.timestamp(issued))))
         token.append(("methods", .array([.string(method)])))
         if scoped {
