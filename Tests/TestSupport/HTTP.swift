@@ -60,8 +60,9 @@ public func http(_ method: String, _ url: String, headers: [String: String] = [:
 }
 
 private final class NoRedirects: NSObject, URLSessionTaskDelegate, Sendable {
+    // Linux's Foundation calls only the completion-handler form.
     func urlSession(_ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
-                    newRequest request: URLRequest) async -> URLRequest? {
-        nil
+                    newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void) {
+        completionHandler(nil)
     }
 }
