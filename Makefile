@@ -32,11 +32,14 @@ venv:
 test: deps venv
 	$(SWIFT) test --disable-xctest
 
-# Until the simulated cloud and snapshot land, the demo shows what runs today.
+# The whole loop on the built-in simulated cloud: init, snapshot, a change, snapshot, diff.
 demo: build
-	@echo "== spotctl --help"; .build/debug/spotctl --help
-	@echo; echo "== spotctl config check inventory"; .build/debug/spotctl config check inventory
-	@echo; echo "== spotctl config show --repo inventory (first lines)"; .build/debug/spotctl config show --repo inventory | head -24
+	.build/debug/spotctl demo spotctl-demo
+
+# Benchmarks need a release build; see README.
+bench: deps
+	$(SWIFT) build -c release
+	.build/release/spotctl-bench
 
 clean:
 	rm -rf .build

@@ -35,6 +35,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
     ],
     targets: [
         .target(
@@ -72,6 +73,10 @@ let package = Package(
             dependencies: [
                 "SpotCore",
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -86,6 +91,12 @@ let package = Package(
                 "SpotKit", "SpotCore", "SpotSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "spotctl-bench",
+            dependencies: ["SpotKit", "SpotCore", "GitStore", "SpotClients", "SpotSimulator"],
+            path: "Benchmarks",
             swiftSettings: swiftSettings
         ),
         .target(
@@ -106,17 +117,17 @@ let package = Package(
         ),
         .testTarget(
             name: "SpotSimulatorTests",
-            dependencies: ["SpotSimulator", "TestSupport"],
+            dependencies: ["SpotSimulator", "TestSupport", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SpotClientsTests",
-            dependencies: ["SpotClients", "SpotCore", "TestSupport"],
+            dependencies: ["SpotClients", "SpotCore", "SpotSimulator", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SpotKitTests",
-            dependencies: ["SpotKit", "SpotCore", "GitStore", "TestSupport"],
+            dependencies: ["SpotKit", "SpotCore", "GitStore", "SpotClients", "SpotSimulator", "TestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

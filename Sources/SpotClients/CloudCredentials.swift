@@ -208,6 +208,11 @@ public enum CredentialsResolver {
 public struct ServiceCredentials: Sendable, Hashable {
     public let url: String
     public let key: Secret
+
+    public init(url: String, key: Secret) {
+        self.url = url
+        self.key = key
+    }
 }
 
 public enum OptionalService: Sendable, Hashable {

@@ -50,13 +50,13 @@ import TestSupport
         let drop = try await http("POST", sim.base + "/__sim/faults", json: ["service": "keystone", "drop": true]).object()
         let dropID = try #require((drop["fault"] as? [String: Any])?["id"] as? Int)
         // curl, because URLSession quietly retries a request whose connection was dropped.
-        let dropped = try runProcess(URL(fileURLWithPath: "/usr/bin/curl"), ["-s", "-H", "X-Auth-Token: \(token)", sim.base + "/identity/v3/projects"])
+        let dropped = try await runProcessOffPool(URL(fileURLWithPath: "/usr/bin/curl"), ["-s", "-H", "X-Auth-Token: \(token)", sim.base + "/identity/v3/projects"])
         #expect(dropped.status == 52) // curl: empty reply from server
         #expect(try await http("DELETE", sim.base + "/__sim/faults/\(dropID)").status == 204)
         #expect(try await sim.get("/identity/v3/projects", token: token).status == 200)
 
         _ = try await http("POST", sim.base + "/__sim/faults", json: ["service": "keystone", "latency_ms": 3000])
-        let slow = try runProcess(URL(fileURLWithPath: "/usr/bin/curl"),
+        let slow = try await runProcessOffPool(URL(fileURLWithPath: "/usr/bin/curl"),
                                   ["-s", "--max-time", "0.5", "-H", "X-Auth-Token: \(token)", sim.base + "/identity/v3/projects"])
         #expect(slow.status == 28) // curl: operation timed out
         let cleared = try await http("DELETE", sim.base + "/__sim/faults")
@@ -147,10 +147,34 @@ import TestSupport
         #expect(await sim.cloud.environment().contains { $0.0 == "OS_CACERT" && $0.1 == caFile.path })
         #expect(await sim.cloud.cloudsYAML().contains("cacert: \"\(caFile.path)\""))
         let curl = URL(fileURLWithPath: "/usr/bin/curl")
-        let trusted = try runProcess(curl, ["-s", "--cacert", caFile.path, sim.base + "/__sim/health"])
+        let trusted = try await runProcessOffPool(curl, ["-s", "--cacert", caFile.path, sim.base + "/__sim/health"])
         #expect(trusted.status == 0)
         #expect(trusted.stdout.contains("\"status\": \"ok\""))
-        let untrusted = try runProcess(curl, ["-s", sim.base + "/__sim/health"])
+        let untrusted = try await runProcessOffPool(curl, ["-s", sim.base + "/__sim/health"])
         #expect(untrusted.status == 60) // curl: peer certificate cannot be authenticated
+    }
+}
+
+@Suite struct InjectedStatusTests {
+    @Test(arguments: [500, 503, 429])
+    func everyServiceAnswersAnInjectedStatusInItsOwnErrorFormat(status: Int) async throws {
+        let sim = try await SimulatorFixture.start(DemoScenario.load())
+        defer { Task { await sim.stop() } }
+        let calls: [(service: String, path: String, key: String)] = [
+            ("keystone", "/identity/v3/projects", "error"),
+            ("nova", "/compute/v2.1/os-aggregates", status == 500 ? "computeFault" : status == 503 ? "serviceUnavailable" : "overLimit"),
+            ("neutron", "/network/v2.0/networks", "NeutronError"),
+            ("netbox", "/netbox/api/dcim/devices/", "detail"),
+            ("hyperstack", "/hyperstack/v1/core/images", "error_reason"),
+        ]
+        for call in calls {
+            _ = try await http("POST", sim.base + "/__sim/faults",
+                               json: ["service": call.service, "status": status, "retry_after": 2, "remaining": 1])
+            let result = try await http("GET", sim.base + call.path)
+            #expect(result.status == status, "\(call.service)")
+            #expect(try result.object()[call.key] != nil, "\(call.service): \(result.text)")
+            #expect(result.header("Retry-After") == "2", "\(call.service)")
+        }
+        #expect(await sim.cloud.state.faultRules().isEmpty)
     }
 }

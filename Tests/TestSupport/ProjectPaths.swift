@@ -55,3 +55,19 @@ public func runProcess(_ executable: URL, _ arguments: [String], in directory: U
                          stdout: String(decoding: outData, as: UTF8.self),
                          stderr: String(decoding: errData, as: UTF8.self))
 }
+
+/// `runProcess` on a thread of its own, so that waiting for the child never blocks Swift's
+/// cooperative pool (which an in-process simulator needs to answer the child).
+public func runProcessOffPool(_ executable: URL, _ arguments: [String], in directory: URL? = nil,
+                              environment: [String: String] = [:]) async throws -> ProcessResult {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread {
+            do {
+                continuation.resume(returning: try runProcess(executable, arguments, in: directory, environment: environment))
+            } catch {
+                continuation.resume(throwing: error)
+            }
+        }
+        thread.start()
+    }
+}

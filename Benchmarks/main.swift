@@ -1,0 +1,153 @@
+// spotctl benchmarks: snapshots of generated clouds and the git store, each figure printed beside
+// its target. Run in a release build:
+//
+//     swift build -c release && .build/release/spotctl-bench            # everything
+//     .build/release/spotctl-bench --quick                              # 200 and 2,000 hosts only
+//
+// The simulated cloud runs as a separate `spotctl simulate` process (from the same build folder),
+// so the peak memory printed is the snapshot's own.
+import Foundation
+import GitStore
+import SpotClients
+import SpotCore
+import SpotKit
+import SpotSimulator
+
+let arguments = CommandLine.arguments.dropFirst()
+let quick = arguments.contains("--quick")
+let binDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+let spotctl = binDirectory.appendingPathComponent("spotctl")
+
+func peakMemoryMB() -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+          let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return -1 }
+    return kb / 1024
+}
+
+/// Resets the peak-memory mark so that each run reports its own.
+func resetPeakMemory() {
+    try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+}
+
+func pad(_ text: String, _ width: Int) -> String {
+    text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+}
+
+/// Starts `spotctl simulate` with a generated cloud and returns it with its environment.
+func startSimulator(hosts: Int, latency: Int) throws -> (Process, [String: String]) {
+    let process = Process()
+    process.executableURL = spotctl
+    process.arguments = ["simulate", "--hosts", String(hosts), "--seed", "7", "--vms-per-host", "10", "--latency", String(latency)]
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    var environment: [String: String] = [:]
+    var buffer = Data()
+    let handle = output.fileHandleForReading
+    while !buffer.contains(Data("# control:".utf8)) {
+        let chunk = handle.availableData
+        if chunk.isEmpty { throw SimulatorError("the simulator exited before it listened (is \(spotctl.path) built?)") }
+        buffer.append(chunk)
+    }
+    for line in String(decoding: buffer, as: UTF8.self).split(separator: "\n") where line.hasPrefix("export ") {
+        let assignment = line.dropFirst("export ".count)
+        guard let equals = assignment.firstIndex(of: "=") else { continue }
+        var value = String(assignment[assignment.index(after: equals)...])
+        if value.hasPrefix("'") && value.hasSuffix("'") { value = String(value.dropFirst().dropLast()) }
+        environment[String(assignment[..<equals])] = value
+    }
+    return (process, environment)
+}
+
+struct SnapshotFigure {
+    let hosts: Int
+    let latency: Int
+    let seconds: Double
+    let requests: Int
+    let peakMB: Double
+}
+
+func benchmarkSnapshot(hosts: Int, latency: Int) async throws -> SnapshotFigure {
+    let (simulator, environment) = try startSimulator(hosts: hosts, latency: latency)
+    defer { simulator.terminate(); simulator.waitUntilExit() }
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("spotctl-bench-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let identity = Identity(name: "bench", email: "bench@spotctl.invalid")
+    _ = try await InitCommand.run(directory: folder.path, cwd: folder, identity: identity)
+    var options = SnapshotCommand.Options()
+    options.environment = environment
+    options.environment["HOME"] = folder.path
+    options.cwd = folder
+    options.identity = identity
+    resetPeakMemory()
+    let started = Date()
+    let outcome = try await SnapshotCommand.run(repository: OperationsRepository(root: folder), options: options)
+    let seconds = Date().timeIntervalSince(started)
+    return SnapshotFigure(hosts: hosts, latency: latency, seconds: seconds, requests: outcome.requests, peakMB: peakMemoryMB())
+}
+
+/// Writes `count` snapshots of a 200-host inventory (each changing a few host files) through the
+/// git store, then walks the history and reads every snapshot's summary back.
+func benchmarkGitStore(count: Int) async throws -> (write: Double, read: Double, commits: Int) {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("spotctl-bench-git-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let store = try GitStore.openOrInitialize(at: folder)
+    let scenario = ScenarioGenerator(hosts: 200, seed: 3, vmsPerHost: 5).generate()
+    var facts = Facts()
+    facts.aggregates = scenario.aggregates.map { Aggregate(id: $0.id, name: $0.name, hosts: $0.hosts) }
+    facts.services = scenario.hosts.map { ComputeService(id: $0.serviceID, host: $0.name) }
+    facts.servers = scenario.servers.map { Server(id: $0.id, name: $0.name, status: $0.status, host: $0.host, flavorName: $0.flavor) }
+    var date = Date(timeIntervalSince1970: 1_800_000_000)
+    let started = Date()
+    for index in 0..<count {
+        // Each snapshot moves one server to another host: a few files change.
+        let server = index % facts.servers.count
+        facts.servers[server].host = facts.services[(index * 7) % facts.services.count].host
+        let inventory = Inventory(facts: facts, configuration: .defaults)
+        let files = InventoryFiles.encode(facts, summary: SnapshotSummary(inventory))
+        date = date.addingTimeInterval(900)
+        _ = try await store.commit(FileChanges(writes: files, replacedDirectories: ["inventory"]),
+                                   author: CommitAuthor(name: "bench", email: "bench@spotctl.invalid", date: date),
+                                   message: "snapshot \(index)\n")
+    }
+    let written = Date().timeIntervalSince(started)
+    let readStarted = Date()
+    let history = try await store.history(of: "inventory/summary.json")
+    var total = 0
+    for commit in history {
+        if let data = try await store.readFile("inventory/summary.json", at: commit.id),
+           let summary = try? JSONDecoder().decode(SnapshotSummary.self, from: data) {
+            total += summary.total.gpuUsed >= 0 ? 1 : 0
+        }
+    }
+    let read = Date().timeIntervalSince(readStarted)
+    return (written, read, total)
+}
+
+#if DEBUG
+print("note: a debug build; the targets are for a release build (swift build -c release)")
+#endif
+print("Snapshot of a generated cloud (10 VMs per host), simulated latency per request:")
+print(pad("hosts", 8) + pad("latency", 10) + pad("wall time", 12) + pad("requests", 10) + pad("peak memory", 14) + "targets")
+let sizes = quick ? [200, 2000] : [200, 2000, 10_000]
+for hosts in sizes {
+    for latency in [0, 20] {
+        let figure = try await benchmarkSnapshot(hosts: hosts, latency: latency)
+        var targets: [String] = []
+        if hosts == 2000 {
+            targets.append("requests ≤ 50: \(figure.requests <= 50 ? "met" : "MISSED")")
+            if latency == 20 { targets.append("< 2 s at 20 ms: \(figure.seconds < 2 ? "met" : "MISSED")") }
+        }
+        if hosts == 10_000 { targets.append("peak < 500 MB: \(figure.peakMB < 500 ? "met" : "MISSED")") }
+        print(pad("\(hosts)", 8) + pad("\(latency) ms", 10) + pad(String(format: "%.2f s", figure.seconds), 12)
+              + pad("\(figure.requests)", 10) + pad(String(format: "%.0f MB", figure.peakMB), 14) + targets.joined(separator: "; "))
+    }
+}
+print("")
+let snapshots = quick ? 200 : 1000
+let git = try await benchmarkGitStore(count: snapshots)
+print("Git store, \(snapshots) snapshots of a 200-host inventory:")
+print(String(format: "  write and commit: %.2f s (%.1f ms per snapshot)", git.write, git.write * 1000 / Double(snapshots)))
+print(String(format: "  walk the history and read every summary: %.2f s (%d snapshots read)", git.read, git.commits))

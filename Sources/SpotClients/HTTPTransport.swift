@@ -1,0 +1,314 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOSSL
+
+/// The one HTTP client every service client shares: one AsyncHTTPClient `HTTPClient` with TLS
+/// verification on (plus the CA bundle of the options), a timeout on every attempt, and retries
+/// with exponential backoff and full jitter on connection errors, timeouts, 429 (honouring
+/// `Retry-After`), 502, 503 and 504. Redirects are not followed, so a token or key is never sent
+/// to another host.
+///
+/// Call `shutdown()` when done.
+public final class HTTPTransport: Sendable {
+    public let options: ClientOptions
+    private let client: HTTPClient
+    private let state = TransportState()
+
+    public init(options: ClientOptions = ClientOptions()) throws(ClientError) {
+        self.options = options
+        var tls = TLSConfiguration.makeClientConfiguration()
+        if !options.verifyTLS {
+            tls.certificateVerification = .none
+        }
+        if let caFile = options.caFile, !caFile.isEmpty {
+            do {
+                let certificates = try NIOSSLCertificate.fromPEMFile(caFile)
+                guard !certificates.isEmpty else {
+                    throw ClientError(service: "TLS", method: "LOAD", path: caFile, status: nil,
+                                      message: "the CA bundle holds no PEM certificate", attempts: 1)
+                }
+                tls.additionalTrustRoots = [.certificates(certificates)]
+            } catch let error as ClientError {
+                throw error
+            } catch {
+                throw ClientError(service: "TLS", method: "LOAD", path: caFile, status: nil,
+                                  message: "cannot read the CA bundle: \(error)", attempts: 1)
+            }
+        }
+        let timeout = TimeAmount.nanoseconds(Int64(max(0.001, options.timeoutSeconds) * 1_000_000_000))
+        var configuration = HTTPClient.Configuration(
+            tlsConfiguration: tls,
+            redirectConfiguration: .disallow,
+            timeout: HTTPClient.Configuration.Timeout(connect: timeout, read: timeout),
+            decompression: .disabled)
+        configuration.httpVersion = .http1Only
+        configuration.connectionPool = HTTPClient.Configuration.ConnectionPool(
+            idleTimeout: .seconds(30), concurrentHTTP1ConnectionsPerHostSoftLimit: 16)
+        // A failed connection fails the attempt at once: the retries (and their count) are ours,
+        // and a certificate that is not trusted is reported now, not after the timeout.
+        configuration.connectionPool.retryConnectionEstablishment = false
+        client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }
+
+    deinit {
+        // The owner should have called shutdown(); if not, shut down in the background (the
+        // callback keeps the client alive until it is done, as AsyncHTTPClient requires).
+        if state.markShutDown() {
+            let client = self.client
+            client.shutdown { _ in withExtendedLifetime(client) {} }
+        }
+    }
+
+    /// Closes the connections. Idempotent.
+    public func shutdown() async {
+        guard state.markShutDown() else { return }
+        try? await client.shutdown()
+    }
+
+    /// Requests sent so far, each retry counted.
+    public var requestCount: Int {
+        get async { state.requestCount }
+    }
+
+    /// Adds secrets that no error of this transport may show, whichever service echoes them
+    /// (clients register their keys, passwords and tokens; callers can add others, such as the
+    /// RunPod key).
+    public func protect(_ secrets: [Secret]) {
+        state.protect(Redactor(secrets: secrets))
+    }
+
+    /// The given redactor plus every secret registered with this transport.
+    func redactor(adding redactor: Redactor) -> Redactor {
+        redactor.adding(state.redactor)
+    }
+
+    // MARK: sending
+
+    /// One exchange: the status, headers and whole body.
+    struct Response: Sendable {
+        let status: Int
+        let headers: [(String, String)]
+        let body: Data
+
+        func header(_ name: String) -> String? {
+            headers.first { $0.0.caseInsensitiveCompare(name) == .orderedSame }?.1
+        }
+    }
+
+    struct Request: Sendable {
+        var service: String
+        var method: String
+        var url: String
+        var headers: [(String, String)] = []
+        var body: Data? = nil
+    }
+
+    static let maxBodyBytes = 512 * 1024 * 1024
+
+    /// Sends a request, retrying what is worth retrying, and returns the final answer whatever its
+    /// status, with the number of attempts. Throws only when no answer came (connection errors,
+    /// timeouts, TLS failures), after the retries.
+    func send(_ request: Request, redactor given: Redactor) async throws(ClientError) -> (Response, attempts: Int) {
+        var redactor: Redactor { self.redactor(adding: given) }
+        let maxAttempts = max(1, options.maxAttempts)
+        let path = Self.pathAndQuery(request.url)
+        var attempt = 0
+        while true {
+            attempt += 1
+            if Task.isCancelled {
+                throw ClientError(service: request.service, method: request.method, path: redactor.redact(path),
+                                  status: nil, message: "cancelled", attempts: attempt - 1)
+            }
+            state.countRequest()
+            let outcome = await sendOnce(request)
+            var delay: Double?
+            switch outcome {
+            case .success(let response):
+                guard Self.retryableStatuses.contains(response.status), attempt < maxAttempts else {
+                    return (response, attempt)
+                }
+                delay = retryAfter(response) ?? backoff(attempt: attempt)
+            case .failure(let failure):
+                guard failure.retryable, attempt < maxAttempts else {
+                    throw ClientError(service: request.service, method: request.method, path: redactor.redact(path),
+                                      status: nil, message: redactor.redact(failure.message), attempts: attempt)
+                }
+                delay = backoff(attempt: attempt)
+            }
+            if let delay, delay > 0 {
+                do {
+                    try await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000))
+                } catch {
+                    throw ClientError(service: request.service, method: request.method, path: redactor.redact(path),
+                                      status: nil, message: "cancelled", attempts: attempt)
+                }
+            }
+        }
+    }
+
+    static let retryableStatuses: Set<Int> = [429, 502, 503, 504]
+
+    /// The full-jitter backoff before the retry that follows attempt `attempt` (1-based).
+    func backoff(attempt: Int) -> Double {
+        let ceiling = min(options.maxDelay, options.baseDelay * pow(2, Double(attempt - 1)))
+        guard ceiling > 0 else { return 0 }
+        return Double.random(in: 0...ceiling)
+    }
+
+    /// `Retry-After` on a 429 or 503, in seconds or as an HTTP date, capped at `maxDelay`.
+    func retryAfter(_ response: Response) -> Double? {
+        guard response.status == 429 || response.status == 503, let value = response.header("Retry-After") else { return nil }
+        guard let seconds = Self.retryAfterSeconds(value, now: Date()) else { return nil }
+        return min(max(0, seconds), options.maxDelay)
+    }
+
+    static func retryAfterSeconds(_ value: String, now: Date) -> Double? {
+        let text = value.trimmingCharacters(in: .whitespaces)
+        if let seconds = Double(text) { return seconds }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        for format in ["EEE, dd MMM yyyy HH:mm:ss zzz", "EEEE, dd-MMM-yy HH:mm:ss zzz", "EEE MMM d HH:mm:ss yyyy"] {
+            formatter.dateFormat = format
+            if let date = formatter.date(from: text) { return date.timeIntervalSince(now) }
+        }
+        return nil
+    }
+
+    struct Failure: Error {
+        let message: String
+        let retryable: Bool
+    }
+
+    private func sendOnce(_ request: Request) async -> Result<Response, Failure> {
+        var outgoing = HTTPClientRequest(url: request.url)
+        outgoing.method = HTTPMethod(rawValue: request.method)
+        for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }
+        if !outgoing.headers.contains(name: "User-Agent") { outgoing.headers.add(name: "User-Agent", value: "spotctl") }
+        if let body = request.body {
+            outgoing.body = .bytes(ByteBuffer(bytes: body))
+        }
+        let deadline = NIODeadline.now() + .nanoseconds(Int64(max(0.001, options.timeoutSeconds) * 1_000_000_000))
+        do {
+            let response = try await client.execute(outgoing, deadline: deadline)
+            let buffer = try await response.body.collect(upTo: Self.maxBodyBytes)
+            let headers = response.headers.map { ($0.name, $0.value) }
+            return .success(Response(status: Int(response.status.code), headers: headers, body: Data(buffer.readableBytesView)))
+        } catch {
+            return .failure(Self.classify(error, timeout: options.timeoutSeconds))
+        }
+    }
+
+    /// Says what went wrong in words, and whether another attempt might help.
+    static func classify(_ error: any Error, timeout: Double) -> Failure {
+        let seconds = timeout == timeout.rounded() ? String(Int(timeout)) : String(timeout)
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .deadlineExceeded, .readTimeout, .writeTimeout:
+                return Failure(message: "timed out after \(seconds) s", retryable: true)
+            case .connectTimeout, .tlsHandshakeTimeout, .getConnectionFromPoolTimeout:
+                return Failure(message: "timed out connecting after \(seconds) s", retryable: true)
+            case .remoteConnectionClosed:
+                return Failure(message: "the connection was closed before the answer arrived", retryable: true)
+            case .cancelled:
+                return Failure(message: "cancelled", retryable: false)
+            case .invalidURL, .emptyHost, .emptyScheme:
+                return Failure(message: "invalid URL", retryable: false)
+            case .alreadyShutdown:
+                return Failure(message: "the HTTP transport was shut down", retryable: false)
+            case .bodyLengthMismatch:
+                return Failure(message: "the answer's body was cut short", retryable: true)
+            default:
+                if String(describing: error).contains("responseBodyTooLarge") {
+                    return Failure(message: "the answer is larger than \(maxBodyBytes / 1024 / 1024) MiB", retryable: false)
+                }
+                return Failure(message: "HTTP error: \(error)", retryable: true)
+            }
+        }
+        if error is CancellationError {
+            return Failure(message: "cancelled", retryable: false)
+        }
+        if error is NIOSSLError || error is NIOSSLExtraError {
+            return Failure(message: tlsMessage(String(describing: error)), retryable: false)
+        }
+        if let error = error as? IOError {
+            let reason = String(cString: strerror(error.errnoCode))
+            return Failure(message: "connection failed: \(reason.isEmpty ? error.description : reason)", retryable: true)
+        }
+        let text = String(describing: error)
+        if text.localizedCaseInsensitiveContains("certificate") || text.contains("SSL") {
+            return Failure(message: tlsMessage(text), retryable: false)
+        }
+        return Failure(message: "connection failed: \(text)", retryable: true)
+    }
+
+    /// A TLS failure in words, with what to do about an untrusted certificate.
+    static func tlsMessage(_ text: String) -> String {
+        let hint = "if the service uses a private CA, name its bundle (OS_CACERT, `cacert` in clouds.yaml)"
+        if text.contains("CERTIFICATE_VERIFY_FAILED") {
+            return "TLS handshake failed: the server's certificate could not be verified (CERTIFICATE_VERIFY_FAILED); " + hint
+        }
+        if text.contains("failedToValidateHostname") {
+            return "TLS handshake failed: the server's certificate does not name this host; " + hint
+        }
+        // BoringSSL's reason code (`…:OPENSSL_internal:REASON at file:line`), without the file.
+        if let range = text.range(of: #"OPENSSL_internal:[A-Z0-9_]+"#, options: .regularExpression) {
+            return "TLS handshake failed (\(text[range].dropFirst("OPENSSL_internal:".count)))"
+        }
+        return "TLS handshake failed: \(text)" + (text.localizedCaseInsensitiveContains("certificate") ? "; " + hint : "")
+    }
+
+    /// The path and query of a URL, without scheme, host or user info.
+    static func pathAndQuery(_ url: String) -> String {
+        guard let components = URLComponents(string: url) else {
+            // Never return the raw text: it could hold user info.
+            return "(unparsable URL)"
+        }
+        var text = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
+        if let query = components.percentEncodedQuery, !query.isEmpty { text += "?" + query }
+        return text
+    }
+}
+
+/// The transport's mutable bookkeeping, behind a lock so that it can be read from `deinit`.
+private final class TransportState: @unchecked Sendable {
+    private let lock = NSLock()
+    private var requests = 0
+    private var shutDown = false
+    private var secrets = Redactor(values: [])
+
+    func protect(_ more: Redactor) {
+        lock.lock()
+        secrets = secrets.adding(more)
+        lock.unlock()
+    }
+
+    var redactor: Redactor {
+        lock.lock()
+        defer { lock.unlock() }
+        return secrets
+    }
+
+    func countRequest() {
+        lock.lock()
+        requests += 1
+        lock.unlock()
+    }
+
+    var requestCount: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return requests
+    }
+
+    /// Marks the transport shut down; true the first time only.
+    func markShutDown() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        if shutDown { return false }
+        shutDown = true
+        return true
+    }
+}

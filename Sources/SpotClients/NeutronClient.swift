@@ -1,0 +1,83 @@
+import Foundation
+
+/// A Neutron network, as far as spotctl needs one (finding the storage network by name).
+public struct NeutronNetwork: Sendable, Hashable {
+    public var id: String
+    public var name: String
+    public var projectID: String?
+    public var shared: Bool
+    public var status: String?
+
+    public init(id: String, name: String, projectID: String? = nil, shared: Bool = false, status: String? = nil) {
+        self.id = id
+        self.name = name
+        self.projectID = projectID
+        self.shared = shared
+        self.status = status
+    }
+}
+
+/// Neutron (Networking API v2.0). The catalog's network URL has no `/v2.0`; this client adds it.
+public struct NeutronClient: Sendable {
+    public let session: OpenStackSession
+    private let caller: ServiceCaller
+
+    public init(session: OpenStackSession) {
+        self.session = session
+        self.caller = ServiceCaller(service: "Neutron", style: .openStack, transport: session.transport)
+    }
+
+    /// The `/v2.0` root under the catalog's network URL (kept when the catalog already has it).
+    static func v2Root(_ url: String) -> String {
+        var base = url
+        while base.hasSuffix("/") { base.removeLast() }
+        return base.hasSuffix("/v2.0") ? base : base + "/v2.0"
+    }
+
+    /// Networks with exactly this name (`GET /v2.0/networks?name=`; names are not unique, so the
+    /// caller decides what several mean), following `networks_links`.
+    public func networks(named name: String) async throws(ClientError) -> [NeutronNetwork] {
+        let base = URLText.join(Self.v2Root(try await session.endpoint(type: "network")), "networks")
+        let query = [("name", name)]
+        var url = URLText.with(base, query: query)
+        var seen: Set<String> = [url]
+        var networks: [NeutronNetwork] = []
+        while true {
+            let response = try await session.send(caller, "GET", url, headers: [("Accept", "application/json")])
+            let page = try caller.decode(NetworkPage.self, from: response, method: "GET", url: url, redactor: await session.redactor())
+            networks += page.networks.map {
+                NeutronNetwork(id: $0.id, name: $0.name ?? "", projectID: $0.projectID ?? $0.tenantID, shared: $0.shared ?? false,
+                               status: $0.status)
+            }
+            guard !page.networks.isEmpty, let link = page.networksLinks?.first(where: { $0.rel == "next" })?.href,
+                  let next = URLText.nextPage(base: base, ownQuery: query, link: link), seen.insert(next).inserted else { break }
+            url = next
+        }
+        return networks
+    }
+}
+
+private struct NetworkPage: Decodable {
+    struct Entry: Decodable {
+        let id: String
+        let name: String?
+        let projectID: String?
+        let tenantID: String?
+        let shared: Bool?
+        let status: String?
+
+        enum CodingKeys: String, CodingKey {
+            case id, name, shared, status
+            case projectID = "project_id"
+            case tenantID = "tenant_id"
+        }
+    }
+
+    let networks: [Entry]
+    let networksLinks: [PageLink]?
+
+    enum CodingKeys: String, CodingKey {
+        case networks
+        case networksLinks = "networks_links"
+    }
+}

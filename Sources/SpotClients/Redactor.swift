@@ -1,0 +1,102 @@
+import Foundation
+
+/// Removes secrets from text: each secret as it is, percent-encoded, JSON-escaped, and in base64
+/// (standard and URL-safe alphabets, at each of the three byte alignments it can have inside a
+/// longer encoded text, so `base64("user:" + secret)` loses the secret's part too). Every
+/// `ClientError` text goes through one, so that a service echoing a password, a token or a key
+/// cannot put it in an error, a log or a plan.
+public struct Redactor: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
+    public static let replacement = "***"
+
+    /// The forms to remove, longest first.
+    private let needles: [String]
+
+    public init(secrets: [Secret]) {
+        self.init(values: secrets.map(\.reveal))
+    }
+
+    public init(values: [String]) {
+        var forms: Set<String> = []
+        for value in values where value.count >= Self.minimumLength {
+            forms.insert(value)
+            if let encoded = value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) { forms.insert(encoded) }
+            if let encoded = value.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) { forms.insert(encoded) }
+            forms.insert(Self.jsonEscaped(value))
+            for core in Self.base64Cores(Array(value.utf8)) {
+                forms.insert(core)
+                forms.insert(core.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_"))
+            }
+        }
+        needles = forms.filter { $0.count >= Self.minimumLength }.sorted { ($0.count, $0) > ($1.count, $1) }
+    }
+
+    /// Shorter values are not treated as secrets (they would blank out ordinary words).
+    static let minimumLength = 4
+
+    /// A redactor that removes both sets of secrets.
+    public func adding(_ other: Redactor) -> Redactor {
+        Redactor(needles: Array(Set(needles).union(other.needles)).sorted { ($0.count, $0) > ($1.count, $1) })
+    }
+
+    private init(needles: [String]) {
+        self.needles = needles
+    }
+
+    public var isEmpty: Bool { needles.isEmpty }
+
+    /// A redactor holds secrets, so it never prints them.
+    public var description: String { "Redactor(\(needles.count) forms)" }
+    public var debugDescription: String { description }
+
+    /// The text with every form of every secret replaced by `***`.
+    public func redact(_ text: String) -> String {
+        guard !needles.isEmpty, !text.isEmpty else { return text }
+        var result = text
+        for needle in needles where result.contains(needle) {
+            result = result.replacingOccurrences(of: needle, with: Self.replacement)
+        }
+        return result
+    }
+
+    /// Whether the text holds any form of any secret.
+    public func leaks(_ text: String) -> Bool {
+        needles.contains { text.contains($0) }
+    }
+
+    // MARK: forms
+
+    static func jsonEscaped(_ value: String) -> String {
+        var out = ""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "/": out += "\\/"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    /// The base64 characters that depend only on the secret's bytes, for the secret starting at
+    /// byte offset 0, 1 and 2 of a 3-byte group (the characters shared with neighbouring bytes are
+    /// left out, so each core matches wherever the secret sits in a longer encoded text).
+    static func base64Cores(_ bytes: [UInt8]) -> [String] {
+        guard !bytes.isEmpty else { return [] }
+        var cores: [String] = []
+        for shift in 0..<3 {
+            let padded = [UInt8](repeating: 0, count: shift) + bytes
+            let encoded = Array(Data(padded).base64EncodedString().utf8)
+            let first = (8 * shift + 5) / 6
+            let last = (8 * padded.count) / 6
+            guard last > first else { continue }
+            cores.append(String(decoding: encoded[first..<last], as: UTF8.self))
+        }
+        // The plain encoding too, with its padding, for a secret encoded on its own.
+        cores.append(Data(bytes).base64EncodedString())
+        return cores
+    }
+}

@@ -1,0 +1,106 @@
+public import Foundation
+import GitStore
+import SpotCore
+import SpotSimulator
+
+/// `spotctl demo [DIR]`: the whole loop on the built-in simulated cloud, with no credentials.
+public enum DemoCommand {
+    static let marker = ".spotctl/demo-marker"
+
+    public static func run(directory: String?, cwd: URL, print say: @escaping @Sendable (String) -> Void) async throws(SpotError) -> URL {
+        let root = URL(fileURLWithPath: directory ?? "spotctl-demo", relativeTo: cwd).standardizedFileURL
+        try prepare(root)
+
+        say("1. Starting the simulated cloud (Keystone, Nova, Neutron, NetBox, Hyperstack) on 127.0.0.1")
+        let cloud: SimulatedCloud
+        do {
+            cloud = try await SimulatedCloud.start(scenario: DemoScenario.load())
+        } catch {
+            throw SpotError("the simulated cloud did not start: \(error)")
+        }
+        do {
+            let outcome = try await steps(root: root, cloud: cloud, say: say)
+            await cloud.stop()
+            return outcome
+        } catch {
+            await cloud.stop()
+            throw error
+        }
+    }
+
+    static func steps(root: URL, cloud: SimulatedCloud, say: @escaping @Sendable (String) -> Void) async throws(SpotError) -> URL {
+        say("   \(cloud.baseURL) — \(await cloud.state.world.hosts.count) compute hosts, \(await cloud.state.world.servers.count) servers")
+        say("2. Creating the operations repository \(root.path)")
+        let identity = Identity(name: "spotctl demo", email: "demo@spotctl.invalid")
+        _ = try await InitCommand.run(directory: root.path, cwd: root, identity: identity)
+        do {
+            try FileManager.default.createDirectory(at: root.appendingPathComponent(".spotctl"), withIntermediateDirectories: true)
+            try Data("This folder was made by `spotctl demo`; a new demo may replace it.\n".utf8)
+                .write(to: root.appendingPathComponent(marker))
+        } catch {
+            throw SpotError("cannot write \(root.appendingPathComponent(marker).path): \(error.localizedDescription)")
+        }
+        let repository = OperationsRepository(root: root)
+        var options = SnapshotCommand.Options()
+        options.environment = Dictionary(await cloud.environment(), uniquingKeysWith: { _, last in last })
+        options.environment["HOME"] = root.path
+        options.cwd = root
+        options.identity = identity
+
+        say("3. Taking the first snapshot")
+        let first = try await SnapshotCommand.run(repository: repository, options: options)
+        say("   " + first.summaryLine)
+
+        say("4. Changing the cloud: an operator moves CA1-ESC812-102 to spot, a VM starts on CA1-ESC812-103, one stops on CA1-ESC812-101")
+        await cloud.state.mutate { world in
+            for index in world.aggregates.indices {
+                if world.aggregates[index].name == "L40-n3" { world.aggregates[index].hosts.removeAll { $0 == "CA1-ESC812-102" } }
+                if world.aggregates[index].name == "L40-n3-spot" { world.aggregates[index].hosts.append("CA1-ESC812-102") }
+            }
+            world.servers.removeAll { $0.name == "notebook" || $0.name == "train-llm-02" }
+            world.servers.append(ServerSpec(id: "3f1c2b4a-0001-4e5f-8a9b-000000000010", name: "spot-batch-1", host: "CA1-ESC812-103",
+                                            projectID: "5a1f3c0e9b2d4e6f8a7b6c5d4e3f2a10", flavor: "n3-L40x8",
+                                            created: "2026-11-29T09:00:00Z"))
+        }
+        say("5. Taking the second snapshot")
+        options.now = options.now.addingTimeInterval(900)
+        let second = try await SnapshotCommand.run(repository: repository, options: options)
+        say("   " + second.summaryLine)
+
+        say("6. A third snapshot of the unchanged cloud makes no commit")
+        options.now = options.now.addingTimeInterval(900)
+        let third = try await SnapshotCommand.run(repository: repository, options: options)
+        say("   " + third.summaryLine)
+
+        let diff = try await DiffCommand.run(repository: repository, revisions: [])
+        say("")
+        say(DiffCommand.render(diff))
+        say("""
+        The operations repository is \(root.path):
+          \(root.path)/spotctl.yaml         the configuration (spotctl config show --repo \(root.path))
+          \(root.path)/inventory/           the snapshot: one file per host, summary.json, aggregates.json, …
+        Try next:
+          git -C \(root.path) log --stat
+          spotctl diff --repo \(root.path)
+          spotctl simulate            # the same cloud, for your own clients (openstack, curl)
+        """)
+        return root
+    }
+
+    /// Makes sure `root` can hold the demo: new, empty, or an earlier demo (which is replaced).
+    static func prepare(_ root: URL) throws(SpotError) {
+        let fileManager = FileManager.default
+        guard fileManager.fileExists(atPath: root.path) else { return }
+        let contents = (try? fileManager.contentsOfDirectory(atPath: root.path)) ?? []
+        if contents.isEmpty { return }
+        guard fileManager.fileExists(atPath: root.appendingPathComponent(marker).path) else {
+            throw SpotError("\(root.path) exists and was not made by spotctl demo; it is left alone",
+                            hint: "name another folder: spotctl demo DIR")
+        }
+        do {
+            try fileManager.removeItem(at: root)
+        } catch {
+            throw SpotError("cannot replace the previous demo in \(root.path): \(error.localizedDescription)")
+        }
+    }
+}

@@ -1,0 +1,20 @@
+import ArgumentParser
+import Foundation
+import SpotKit
+
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the whole loop on the built-in simulated cloud: init, snapshot, a change, snapshot, diff.",
+        discussion: "No credentials needed. A re-run replaces a previous demo folder (one that carries the demo's marker) and nothing else.")
+
+    @Argument(help: ArgumentHelp("Where to create the demo operations repository.", valueName: "DIR")) var directory: String = "spotctl-demo"
+
+    func run() async throws {
+        try await runReportingErrors {
+            _ = try await DemoCommand.run(directory: directory, cwd: currentDirectory) { line in
+                print(line)
+                fflush(nil)
+            }
+        }
+    }
+}

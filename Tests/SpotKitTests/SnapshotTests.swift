@@ -1,0 +1,245 @@
+import Foundation
+import Testing
+import TestSupport
+import GitStore
+import SpotCore
+import SpotClients
+@testable import SpotKit
+@testable import SpotSimulator
+
+/// A simulated cloud and a fresh operations repository for one test.
+struct SnapshotFixture {
+    let dir: TemporaryDirectory
+    let cloud: SimulatedCloud
+    let repository: OperationsRepository
+    var options: SnapshotCommand.Options
+
+    static let git = URL(fileURLWithPath: "/usr/bin/git")
+
+    static func start(_ scenario: Scenario = DemoScenario.load(), simulator: SimulatorOptions = SimulatorOptions()) async throws -> SnapshotFixture {
+        let dir = try TemporaryDirectory()
+        let cloud = try await SimulatedCloud.start(scenario: scenario, options: simulator)
+        let identity = Identity(name: "Snapshot Test", email: "test@spotctl.invalid")
+        _ = try await InitCommand.run(directory: "ops", cwd: dir.url, identity: identity, now: Date(timeIntervalSince1970: 1_800_000_000))
+        let repository = OperationsRepository(root: dir.appending("ops"))
+        var options = SnapshotCommand.Options()
+        options.environment = Dictionary(await cloud.environment(), uniquingKeysWith: { _, last in last })
+        options.environment["HOME"] = dir.path
+        options.cwd = dir.url
+        options.identity = identity
+        options.now = Date(timeIntervalSince1970: 1_800_000_600)
+        var client = ClientOptions()
+        client.baseDelay = 0.01
+        client.maxDelay = 2
+        options.clientOptions = client
+        return SnapshotFixture(dir: dir, cloud: cloud, repository: repository, options: options)
+    }
+
+    func stop() async {
+        await cloud.stop()
+        dir.remove()
+    }
+
+    func snapshot(_ body: (inout SnapshotCommand.Options) -> Void = { _ in }) async throws -> SnapshotCommand.Outcome {
+        var options = self.options
+        body(&options)
+        return try await SnapshotCommand.run(repository: repository, options: options)
+    }
+
+    func git(_ arguments: String...) throws -> String {
+        try runProcess(Self.git, ["-C", repository.root.path] + arguments).stdout
+    }
+
+    var commitCount: Int { Int((try? git("rev-list", "--count", "HEAD"))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? -1 }
+}
+
+@Suite struct SnapshotCommandTests {
+    @Test func aSnapshotCommitsOnceAndAnUnchangedCloudMakesNoCommit() async throws {
+        let f = try await SnapshotFixture.start()
+        defer { Task { await f.stop() } }
+        let first = try await f.snapshot()
+        guard case .committed(let id) = first.result else { Issue.record("expected a commit, got \(first.result)"); return }
+        #expect(f.commitCount == 2)
+        #expect(try f.git("log", "-1", "--format=%H").trimmingCharacters(in: .whitespacesAndNewlines) == id)
+        #expect(try f.git("log", "-1", "--format=%s").hasPrefix("First snapshot: "))
+        #expect(try f.git("status", "--porcelain").isEmpty)
+        #expect(try f.git("ls-files", "inventory").contains("inventory/hosts/CA1-ESC812-101.json"))
+        let second = try await f.snapshot { $0.now = $0.now.addingTimeInterval(600) }
+        #expect(second.result == .unchanged)
+        #expect(f.commitCount == 2)
+        #expect(second.summaryLine.contains("unchanged, no commit"))
+        // The time of the last run lives in .spotctl/, which git ignores.
+        #expect(FileManager.default.fileExists(atPath: f.repository.stateDirectory.appendingPathComponent("last-snapshot.json").path))
+        #expect(try f.git("check-ignore", ".spotctl/last-snapshot.json").contains(".spotctl"))
+    }
+
+    @Test func aChangeInTheCloudIsCommittedWithASummary() async throws {
+        let f = try await SnapshotFixture.start()
+        defer { Task { await f.stop() } }
+        _ = try await f.snapshot()
+        await f.cloud.state.mutate { world in
+            let moving = ["CA1-ESC812-101", "CA1-ESC812-102"]
+            for index in world.aggregates.indices {
+                if world.aggregates[index].name == "L40-n3" { world.aggregates[index].hosts.removeAll { moving.contains($0) } }
+                if world.aggregates[index].name == "L40-n3-spot" { world.aggregates[index].hosts += moving }
+            }
+        }
+        let outcome = try await f.snapshot { $0.now = $0.now.addingTimeInterval(600) }
+        #expect(outcome.diff.subject.hasPrefix("L40: 2 hosts moved to spot"))
+        #expect(try f.git("log", "-1", "--format=%s").hasPrefix("L40: 2 hosts moved to spot"))
+        // The change touches few files: the two hosts' files are unchanged; aggregates and summary change.
+        let changed = try f.git("diff", "--name-only", "HEAD~1", "HEAD").split(separator: "\n").map(String.init)
+        #expect(changed == ["inventory/aggregates.json", "inventory/summary.json"])
+        let diff = try await DiffCommand.run(repository: f.repository, revisions: [])
+        #expect(DiffCommand.render(diff).contains("CA1-ESC812-101 (L40): On-Demand -> Spot"))
+    }
+
+    @Test func aSourceThatKeepsFailingLeavesTheRepositoryUntouched() async throws {
+        let f = try await SnapshotFixture.start()
+        defer { Task { await f.stop() } }
+        await f.cloud.state.addFault(FaultRule(service: "nova", path: "/compute/v2.1/servers", status: 503))
+        let before = try f.git("rev-parse", "HEAD")
+        let error = await #expect(throws: SpotError.self) { _ = try await f.snapshot() }
+        #expect(error?.exitCode == 1)
+        #expect(error?.message.contains("the snapshot failed and wrote nothing") == true)
+        #expect(error?.message.contains("503") == true)
+        #expect(error?.message.contains("/servers/detail") == true)
+        #expect(try f.git("rev-parse", "HEAD") == before)
+        #expect(!FileManager.default.fileExists(atPath: f.repository.inventoryDirectory.path))
+        #expect(try f.git("status", "--porcelain").isEmpty)
+    }
+
+    @Test func aRateLimitWithRetryAfterIsWaitedOut() async throws {
+        let f = try await SnapshotFixture.start()
+        defer { Task { await f.stop() } }
+        await f.cloud.state.addFault(FaultRule(service: "netbox", status: 429, retryAfter: 1, remaining: 1))
+        let started = Date()
+        let outcome = try await f.snapshot()
+        #expect(Date().timeIntervalSince(started) >= 1.0)
+        #expect(outcome.result != .unchanged)
+        #expect(await f.cloud.state.statistics().count(service: "netbox") == 2)
+    }
+
+    @Test func unconfiguredNetBoxAndHyperstackAreReportedAndOpenStackAloneWorks() async throws {
+        let f = try await SnapshotFixture.start()
+        defer { Task { await f.stop() } }
+        let outcome = try await f.snapshot { options in
+            options.environment["NETBOX_URL"] = nil
+            options.environment["NETBOX_API_KEY"] = nil
+            options.environment["HYPERSTACK_API_KEY"] = nil
+        }
+        #expect(outcome.notes.count == 2)
+        #expect(outcome.notes[0].hasPrefix("NetBox is not configured"))
+        #expect(outcome.notes[1].hasPrefix("Hyperstack is not configured"))
+        let facts = try await InventoryStore(repository: f.repository).facts(at: "HEAD")
+        #expect(facts.devices == nil)
+        #expect(facts.images == nil)
+        #expect(facts.servers.count == 9)
+        let inventory = Inventory(facts: facts, configuration: .defaults)
+        #expect(inventory.type(named: "L40")?.overview.hostCount == 6)
+        #expect(await f.cloud.state.statistics().count(service: "netbox") == 0)
+    }
+
+    @Test func theGuardRefusesLosingHalfTheCloudUnlessForced() async throws {
+        let f = try await SnapshotFixture.start()
+        defer { Task { await f.stop() } }
+        _ = try await f.snapshot()
+        let head = try f.git("rev-parse", "HEAD")
+        await f.cloud.state.mutate { world in
+            world.hosts.removeLast(8)
+        }
+        let error = await #expect(throws: SpotError.self) { _ = try await f.snapshot() }
+        #expect(error?.exitCode == 3)
+        #expect(error?.message.contains("loses 8 of 12 compute hosts") == true)
+        #expect(try f.git("rev-parse", "HEAD") == head)
+        let forced = try await f.snapshot { $0.force = true }
+        guard case .committed = forced.result else { Issue.record("expected a commit"); return }
+    }
+
+    @Test func noCommitWritesTheFilesAndLeavesHEAD() async throws {
+        let f = try await SnapshotFixture.start()
+        defer { Task { await f.stop() } }
+        let head = try f.git("rev-parse", "HEAD")
+        let outcome = try await f.snapshot { $0.commit = false }
+        #expect(outcome.result == .written)
+        #expect(try f.git("rev-parse", "HEAD") == head)
+        #expect(FileManager.default.fileExists(atPath: f.repository.inventoryDirectory.appendingPathComponent("snapshot.json").path))
+        #expect(try InventoryStore(repository: f.repository).workingTreeFacts()?.servers.count == 9)
+    }
+
+    @Test func aRepositoryInTheMiddleOfAMergeIsRefusedBeforeFetching() async throws {
+        let f = try await SnapshotFixture.start()
+        defer { Task { await f.stop() } }
+        let head = try f.git("rev-parse", "HEAD").trimmingCharacters(in: .whitespacesAndNewlines)
+        try head.write(to: f.repository.root.appendingPathComponent(".git/MERGE_HEAD"), atomically: true, encoding: .utf8)
+        let error = await #expect(throws: SpotError.self) { _ = try await f.snapshot() }
+        #expect(error?.message.contains("in the middle of a merge") == true)
+        #expect(await f.cloud.state.statistics().total == 0)
+    }
+
+    @Test func noSecretReachesTheRepositoryOrTheOutputInClearOrBase64() async throws {
+        var scenario = DemoScenario.load()
+        let runpod = scenario.credentials.runpodAPIKey
+        let cloudInit = "#cloud-config\nruncmd:\n  - echo RUNPOD_API_KEY=\(runpod) > /etc/runpod.env\n"
+        scenario.servers[0].userData = Data(cloudInit.utf8).base64EncodedString()
+        scenario.servers[0].metadata = ["note": "hello"]
+        let f = try await SnapshotFixture.start(scenario)
+        defer { Task { await f.stop() } }
+        let c = scenario.credentials
+        let secrets = [c.password, c.netboxToken, c.hyperstackAPIKey, runpod]
+        let lines = LineCollector()
+        let outcome = try await SnapshotCommand.run(repository: f.repository, options: f.options) { line in lines.append(line) }
+        let output = lines.text + outcome.summaryLine + outcome.notes.joined() + outcome.diff.message
+        let redactor = Redactor(values: secrets)
+        // Every file of the working tree and every object of the history.
+        let everything = try f.git("log", "-p", "--all", "--format=%H %an %ae %s %b") + (try f.git("grep", "-I", "-h", "", "HEAD"))
+        for secret in secrets {
+            #expect(!everything.contains(secret))
+            #expect(!everything.contains(Data(secret.utf8).base64EncodedString()))
+        }
+        #expect(!redactor.leaks(everything))
+        #expect(!redactor.leaks(output))
+        #expect(!everything.contains("user_data"))
+        #expect(!everything.contains("updated_at"))
+    }
+}
+
+/// Collects progress lines from concurrently running code.
+final class LineCollector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+
+    func append(_ line: String) {
+        lock.lock()
+        lines.append(line)
+        lock.unlock()
+    }
+
+    var text: String {
+        lock.lock()
+        defer { lock.unlock() }
+        return lines.joined(separator: "\n")
+    }
+}
+
+@Suite struct SnapshotCommandLineTests {
+    @Test func theBinaryExitsWith0Then3ForTheGuardAnd64ForBadUsage() async throws {
+        let f = try await SnapshotFixture.start()
+        defer { Task { await f.stop() } }
+        var environment = f.options.environment
+        environment["CI"] = "true"
+        let first = try await runProcessOffPool(ProjectPaths.spotctl, ["snapshot", "--repo", f.repository.root.path], environment: environment)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.hasPrefix("snapshot committed "))
+        #expect(first.stderr.isEmpty) // quiet in CI
+        await f.cloud.state.mutate { world in world.hosts.removeLast(10) }
+        let refused = try await runProcessOffPool(ProjectPaths.spotctl, ["snapshot", "--repo", f.repository.root.path], environment: environment)
+        #expect(refused.status == 3)
+        #expect(refused.stderr.contains("spotctl snapshot --force"))
+        let usage = try await runProcessOffPool(ProjectPaths.spotctl, ["snapshot", "--repo", f.repository.root.path, "--bogus"], environment: environment)
+        #expect(usage.status == 64)
+        let diff = try await runProcessOffPool(ProjectPaths.spotctl, ["diff", "--repo", f.repository.root.path], environment: environment)
+        #expect(diff.status == 1)
+        #expect(diff.stderr.contains("only one snapshot"))
+    }
+}
