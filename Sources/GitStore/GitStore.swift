@@ -114,10 +114,12 @@ public actor GitStore {
                 }
             }
         }
+        var blobIDs: [String: git_oid] = [:]
         for (path, data) in plan.writes {
             var entry = git_index_entry()
             entry.mode = 0o100644
             entry.id = try repository.createBlob(data, path: path)
+            blobIDs[path] = entry.id
             entry.file_size = UInt32(truncatingIfNeeded: data.count)
             let code = path.withCString { raw -> Int32 in
                 entry.path = raw
@@ -140,11 +142,18 @@ public actor GitStore {
         let work = try WorkingTree(root: workTree.path)
         let removals = work.removals(for: plan, tracked: tracked)
         try work.checkNoSymbolicLinks(plan: plan, removals: removals)
-        _ = try work.apply(plan, removals: removals)
+        let update = try work.apply(plan, removals: removals)
+        let rewritten = Set(update.written)
         for path in removals {
             try LibGit2.check(git_index_remove_bypath(diskIndex.pointer, path), "git_index_remove_bypath", path: path)
         }
         for (path, _) in plan.writes {
+            // A file left as it was on disk whose index entry already holds its blob needs no
+            // refresh: skipping it keeps a large unchanged snapshot cheap.
+            if !rewritten.contains(path), let wanted = blobIDs[path],
+               let entry = git_index_get_bypath(diskIndex.pointer, path, 0), entry.pointee.id.same(as: wanted) {
+                continue
+            }
             try LibGit2.check(git_index_add_bypath(diskIndex.pointer, path), "git_index_add_bypath", path: path)
         }
         try LibGit2.check(git_index_write(diskIndex.pointer), "git_index_write", path: repository.gitdir + "/index")

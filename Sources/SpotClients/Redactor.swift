@@ -1,4 +1,7 @@
-import Foundation
+public import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Removes secrets from text: each secret as it is, percent-encoded, JSON-escaped, and in base64
 /// (standard and URL-safe alphabets, at each of the three byte alignments it can have inside a
@@ -61,6 +64,36 @@ public struct Redactor: Sendable, CustomStringConvertible, CustomDebugStringConv
     /// Whether the text holds any form of any secret.
     public func leaks(_ text: String) -> Bool {
         needles.contains { text.contains($0) }
+    }
+
+    /// Whether the bytes hold any form of any secret: a byte search, fast enough to check every
+    /// file of a large snapshot before it is written.
+    public func leaks(_ data: Data) -> Bool {
+        guard !needles.isEmpty, !data.isEmpty else { return false }
+        return data.withUnsafeBytes { haystack -> Bool in
+            guard let base = haystack.baseAddress else { return false }
+            for needle in needles {
+                let bytes = Array(needle.utf8)
+                if bytes.withUnsafeBytes({ Self.contains(UnsafeRawBufferPointer(start: base, count: haystack.count), $0) }) { return true }
+            }
+            return false
+        }
+    }
+
+    /// A byte search: `memchr` for the first byte, `memcmp` for the rest.
+    private static func contains(_ haystack: UnsafeRawBufferPointer, _ needle: UnsafeRawBufferPointer) -> Bool {
+        guard let base = haystack.baseAddress, let pattern = needle.baseAddress, needle.count > 0,
+              haystack.count >= needle.count else { return false }
+        let first = Int32(needle[0])
+        var offset = 0
+        let last = haystack.count - needle.count
+        while offset <= last {
+            guard let hit = memchr(base + offset, first, last - offset + 1) else { return false }
+            let position = base.distance(to: UnsafeRawPointer(hit))
+            if memcmp(base + position, pattern, needle.count) == 0 { return true }
+            offset = position + 1
+        }
+        return false
     }
 
     // MARK: forms

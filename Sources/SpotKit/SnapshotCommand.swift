@@ -128,7 +128,7 @@ public enum SnapshotCommand {
 
         // The last line of defence: no configured secret may reach the inventory, in clear or base64.
         let redactor = Redactor(secrets: secrets)
-        if let leaked = files.keys.sorted().first(where: { redactor.leaks(String(decoding: files[$0]!, as: UTF8.self)) }) {
+        if let leaked = files.keys.sorted().first(where: { redactor.leaks(files[$0]!) }) {
             throw SpotError.bug("a secret reached \(leaked) in the snapshot; nothing was written")
         }
 

@@ -50,6 +50,7 @@ enum Shape {
         case .string: return "string"
         case .array: return "array"
         case .object: return "object"
+        case .raw: return "raw"
         }
     }
 

@@ -827,14 +827,32 @@ public struct VMSpec: Codable, Sendable, Hashable {
 public enum SimIDs {
     /// A UUID-shaped id from a kind and a key (FNV-1a based; not random, not secret).
     public static func uuid(_ kind: String, _ key: some CustomStringConvertible) -> String {
+        let h = hex32(kind, key)
+        let c = Array(h.utf8)
+        func part(_ range: Range<Int>) -> String { String(decoding: c[range], as: UTF8.self) }
+        return "\(part(0..<8))-\(part(8..<12))-\(part(12..<16))-\(part(16..<20))-\(part(20..<32))"
+    }
+
+    /// The same id without dashes: 32 hex digits, with the version (4) and variant (a) digits.
+    public static func hex32(_ kind: String, _ key: some CustomStringConvertible) -> String {
         var h1: UInt64 = 0xcbf2_9ce4_8422_2325
         var h2: UInt64 = 0x8422_2325_cbf2_9ce4
-        for byte in "\(kind)/\(key)".utf8 {
+        for byte in kind.utf8 {
             h1 = (h1 ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
             h2 = (h2 ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 &+ 0x9e37_79b9
         }
-        let hex = String(format: "%016llx%016llx", h1, h2)
-        let chars = Array(hex)
-        return "\(String(chars[0..<8]))-\(String(chars[8..<12]))-4\(String(chars[13..<16]))-a\(String(chars[17..<20]))-\(String(chars[20..<32]))"
+        for byte in "/\(key)".utf8 {
+            h1 = (h1 ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+            h2 = (h2 ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 &+ 0x9e37_79b9
+        }
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8](repeating: 0, count: 32)
+        for index in 0..<16 {
+            out[index] = digits[Int((h1 >> (60 - 4 * UInt64(index))) & 0xF)]
+            out[16 + index] = digits[Int((h2 >> (60 - 4 * UInt64(index))) & 0xF)]
+        }
+        out[12] = UInt8(ascii: "4")
+        out[16] = UInt8(ascii: "a")
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -11,6 +11,8 @@ public enum JSON: Sendable, Hashable, Codable, ExpressibleByStringLiteral, Expre
     case string(String)
     case array([JSON])
     case object([(String, JSON)])
+    /// Text that is already serialised JSON (a cached fragment), written as it is.
+    case raw(String)
 
     public init(stringLiteral value: String) { self = .string(value) }
     public init(integerLiteral value: Int) { self = .int(value) }
@@ -32,6 +34,7 @@ public enum JSON: Sendable, Hashable, Codable, ExpressibleByStringLiteral, Expre
             guard a.count == b.count else { return false }
             let bd = Dictionary(b, uniquingKeysWith: { first, _ in first })
             return a.allSatisfy { bd[$0.0] == $0.1 }
+        case (.raw(let a), .raw(let b)): return a == b
         default: return false
         }
     }
@@ -45,6 +48,7 @@ public enum JSON: Sendable, Hashable, Codable, ExpressibleByStringLiteral, Expre
         case .string(let v): hasher.combine(v)
         case .array(let v): hasher.combine(v)
         case .object(let v): hasher.combine(v.count)
+        case .raw(let v): hasher.combine(v)
         }
     }
 
@@ -106,6 +110,7 @@ public enum JSON: Sendable, Hashable, Codable, ExpressibleByStringLiteral, Expre
                 pair.1.write(into: &out)
             }
             out += "}"
+        case .raw(let text): out += text
         }
     }
 
@@ -161,6 +166,7 @@ public enum JSON: Sendable, Hashable, Codable, ExpressibleByStringLiteral, Expre
         case .string(let v): try container.encode(v)
         case .array(let v): try container.encode(v)
         case .object(let pairs): try container.encode(Dictionary(pairs, uniquingKeysWith: { first, _ in first }))
+        case .raw(let text): try container.encode((try? JSON.parse(Data(text.utf8))) ?? .string(text))
         }
     }
 }

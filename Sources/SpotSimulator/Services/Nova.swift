@@ -295,7 +295,7 @@ enum NovaFake {
         var out = ""
         var round = 0
         while out.count < length {
-            out += SimIDs.uuid("hex\(round)", key).replacingOccurrences(of: "-", with: "")
+            out += SimIDs.hex32("hex\(round)", key)
             round += 1
         }
         return String(out.prefix(length))

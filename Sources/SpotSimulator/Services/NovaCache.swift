@@ -10,6 +10,23 @@ final class NovaCache: @unchecked Sendable {
     private var serverIndex: ServerIndex?
     private var portsKey: [PortSpec]?
     private var portIndex: PortIndex?
+    private var textsKey: ([ServerSpec], [PortSpec], [FlavorSpec], [HostSpec], [AggregateSpec], [ProjectSpec])?
+    private var texts: ServerTexts?
+
+    /// Serialised server objects for this world, reused while everything a server object shows
+    /// (servers, ports, flavors, hosts, aggregates, projects) is unchanged, so that a page of 1,000 servers is mostly copying.
+    func serverTexts(_ world: Scenario) -> ServerTexts {
+        lock.lock()
+        defer { lock.unlock() }
+        if let key = textsKey, let texts, key.0 == world.servers, key.1 == world.ports, key.2 == world.flavors,
+           key.3 == world.hosts, key.4 == world.aggregates, key.5 == world.projects {
+            return texts
+        }
+        let fresh = ServerTexts()
+        textsKey = (world.servers, world.ports, world.flavors, world.hosts, world.aggregates, world.projects)
+        texts = fresh
+        return fresh
+    }
 
     func servers(_ servers: [ServerSpec]) -> ServerIndex {
         lock.lock()
@@ -29,6 +46,26 @@ final class NovaCache: @unchecked Sendable {
         portsKey = ports
         portIndex = index
         return index
+    }
+}
+
+/// Serialised server objects by (microversion, base URL, server id).
+final class ServerTexts: @unchecked Sendable {
+    private let lock = NSLock()
+    private var texts: [String: String] = [:]
+
+    func text(_ key: String, build: () -> String) -> String {
+        lock.lock()
+        if let text = texts[key] {
+            lock.unlock()
+            return text
+        }
+        lock.unlock()
+        let text = build()
+        lock.lock()
+        texts[key] = text
+        lock.unlock()
+        return text
     }
 }
 

@@ -241,7 +241,11 @@ extension NovaHandler {
         if detail {
             let lookups = NovaLookups(c.world)
             let ports = c.cache.ports(c.world.ports)
-            list = page.map { Self.serverJSON($0, c, lookups, ports) }
+            let texts = c.cache.serverTexts(c.world)
+            let prefix = "\(c.version)|\(c.apiRoot)|"
+            list = page.map { server in
+                .raw(texts.text(prefix + server.id) { Self.serverJSON(server, c, lookups, ports).serialized })
+            }
         } else {
             list = page.map { ["id": .string($0.id), "links": Self.serverLinks($0.id, c), "name": .string($0.name)] }
         }
