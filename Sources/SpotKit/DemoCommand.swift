@@ -32,7 +32,7 @@ public enum DemoCommand {
         say("   \(cloud.baseURL) — \(await cloud.state.world.hosts.count) compute hosts, \(await cloud.state.world.servers.count) servers")
         say("2. Creating the operations repository \(root.path)")
         let identity = Identity(name: "spotctl demo", email: "demo@spotctl.invalid")
-        _ = try await InitCommand.run(directory: root.path, cwd: root, identity: identity)
+        _ = try await InitCommand.run(directory: root.path, cwd: root, identity: identity, nested: true)
         do {
             try FileManager.default.createDirectory(at: root.appendingPathComponent(".spotctl"), withIntermediateDirectories: true)
             try Data("This folder was made by `spotctl demo`; a new demo may replace it.\n".utf8)

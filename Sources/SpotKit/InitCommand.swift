@@ -11,7 +11,10 @@ public enum InitCommand {
         public let files: [String]
     }
 
-    public static func run(directory: String?, cwd: URL, identity: Identity, now: Date = Date()) async throws(SpotError) -> Report {
+    /// - Parameter nested: allow a repository inside another project's work tree (the demo's
+    ///   `./spotctl-demo`, which the project ignores); `spotctl init` refuses that.
+    public static func run(directory: String?, cwd: URL, identity: Identity, now: Date = Date(),
+                           nested: Bool = false) async throws(SpotError) -> Report {
         let root = URL(fileURLWithPath: directory ?? ".", relativeTo: cwd).standardizedFileURL
         let fileManager = FileManager.default
         if fileManager.fileExists(atPath: root.appendingPathComponent(OperationsRepository.configurationFileName).path) {
@@ -21,7 +24,7 @@ public enum InitCommand {
         // Refuse to create a repository inside another project's work tree.
         var probe = root.deletingLastPathComponent()
         while !fileManager.fileExists(atPath: probe.path), probe.pathComponents.count > 1 { probe.deleteLastPathComponent() }
-        if let enclosing = try? GitStore.discoverWorkTree(containing: probe),
+        if !nested, let enclosing = try? GitStore.discoverWorkTree(containing: probe),
            enclosing.standardizedFileURL.path != root.path,
            root.path.hasPrefix(enclosing.standardizedFileURL.path.hasSuffix("/") ? enclosing.standardizedFileURL.path : enclosing.standardizedFileURL.path + "/"),
            !fileManager.fileExists(atPath: root.appendingPathComponent(".git").path) {

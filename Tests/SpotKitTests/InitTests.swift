@@ -60,3 +60,28 @@ import SpotCore
         #expect(count.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "1")
     }
 }
+
+@Suite struct DemoTests {
+    @Test func theDemoRunsInsideAProjectAndReplacesOnlyItsOwnFolder() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        _ = try runProcess(URL(fileURLWithPath: "/usr/bin/git"), ["init", "-q", "-b", "main", dir.path])
+        let lines = LineCollector()
+        let root = try await DemoCommand.run(directory: nil, cwd: dir.url) { lines.append($0) }
+        #expect(root.lastPathComponent == "spotctl-demo")
+        let log = try runProcess(URL(fileURLWithPath: "/usr/bin/git"), ["-C", root.path, "log", "--format=%s"]).stdout
+        let subjects = log.split(separator: "\n")
+        #expect(subjects.count == 3) // init, first snapshot, the change; the unchanged third makes none
+        #expect(subjects[0].hasPrefix("L40: 1 host moved to spot"))
+        #expect(lines.text.contains("unchanged, no commit"))
+        #expect(lines.text.contains("CA1-ESC812-102 (L40): On-Demand -> Spot"))
+        // A second run replaces the demo folder; a folder the demo did not make is left alone.
+        _ = try await DemoCommand.run(directory: nil, cwd: dir.url) { _ in }
+        let other = dir.appending("mine")
+        try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
+        try "keep".write(to: other.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
+        let refused = await #expect(throws: SpotError.self) { _ = try await DemoCommand.run(directory: "mine", cwd: dir.url) { _ in } }
+        #expect(refused?.message.contains("was not made by spotctl demo") == true)
+        #expect(try String(contentsOf: other.appendingPathComponent("notes.txt"), encoding: .utf8) == "keep")
+    }
+}
