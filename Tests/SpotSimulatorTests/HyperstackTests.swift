@@ -143,6 +143,9 @@ extension SimulatorFixture {
         #expect(server.projectID == world.credentials.projectID)
         #expect(server.flavor == "n3-L40x8")
         #expect(server.availabilityZone == "az-ca1")
+        // The cloud-init text reaches Nova as base64 user_data, as Nova stores it.
+        #expect(vm.userData == "#cloud-config\nruncmd: [echo hello]\n")
+        #expect(server.userData == Data("#cloud-config\nruncmd: [echo hello]\n".utf8).base64EncodedString())
         // The control endpoint shows the same state.
         let state = try await http("GET", sim.base + "/__sim/state").value()
         let servers = try #require(state["servers"]?.array)

@@ -775,10 +775,14 @@ public struct VMSpec: Codable, Sendable, Hashable {
     /// When a building VM becomes ACTIVE (or ERROR), in seconds since the simulator started.
     public var readyAt: Double?
     public var labels: [String]
+    /// The cloud-init text the VM was created with (plain text, as Hyperstack takes it); it
+    /// reaches the Nova server as base64 `user_data`.
+    public var userData: String?
 
     public init(id: Int, name: String, status: String, environment: String, flavor: String, image: String,
                 keyName: String, host: String? = nil, novaServerID: String? = nil, fixedIP: String? = nil,
-                floatingIP: String? = nil, createdAt: String = "2024-01-15T10:30:00", readyAt: Double? = nil, labels: [String] = []) {
+                floatingIP: String? = nil, createdAt: String = "2024-01-15T10:30:00", readyAt: Double? = nil, labels: [String] = [],
+                userData: String? = nil) {
         self.id = id
         self.name = name
         self.status = status
@@ -793,10 +797,12 @@ public struct VMSpec: Codable, Sendable, Hashable {
         self.createdAt = createdAt
         self.readyAt = readyAt
         self.labels = labels
+        self.userData = userData
     }
 
     enum CodingKeys: String, CodingKey {
         case id, name, status, environment, flavor, image, host, labels
+        case userData = "user_data"
         case keyName = "key_name"
         case novaServerID = "nova_server_id"
         case fixedIP = "fixed_ip"
@@ -818,7 +824,8 @@ public struct VMSpec: Codable, Sendable, Hashable {
                   floatingIP: try c.decodeIfPresent(String.self, forKey: .floatingIP),
                   createdAt: try c.decodeIfPresent(String.self, forKey: .createdAt) ?? "2024-01-15T10:30:00",
                   readyAt: try c.decodeIfPresent(Double.self, forKey: .readyAt),
-                  labels: try c.decodeIfPresent([String].self, forKey: .labels) ?? [])
+                  labels: try c.decodeIfPresent([String].self, forKey: .labels) ?? [],
+                  userData: try c.decodeIfPresent(String.self, forKey: .userData))
     }
 }
 

@@ -68,6 +68,7 @@ enum HyperstackVMs {
             return HyperstackHandler.failure(400, "security_rules: must be a list")
         }
         let floatingIP = body["assign_floating_ip"]?.bool ?? false
+        let userData = body["user_data"]?.string
         let names = count == 1 ? [name] : (1...count).map { "\(name)-\($0)" }
         let now = await state.uptime
         let readyAt = now + state.options.buildDelay
@@ -102,7 +103,7 @@ enum HyperstackVMs {
                     id: id, name: vmName, status: "CREATING", environment: environment.name, flavor: flavorName,
                     image: imageName ?? volumeName ?? "", keyName: keyName,
                     floatingIP: floatingIP ? "203.0.113.\(id % 254 + 1)" : nil,
-                    createdAt: createdAt, readyAt: readyAt, labels: labels))
+                    createdAt: createdAt, readyAt: readyAt, labels: labels, userData: userData))
             }
             world.hyperstack.vms.append(contentsOf: created)
             let message = created.count == 1 ? "Creating virtual machine" : "Creating \(created.count) virtual machines"

@@ -58,7 +58,7 @@ extension CloudState {
             id: serverID, name: vm.name, status: "ACTIVE", host: host, projectID: world.credentials.projectID,
             userID: world.credentials.userID, flavor: flavor, imageID: SimIDs.uuid("image", vm.image), keyName: vm.keyName,
             created: formatter.string(from: date), metadata: ["hyperstack_vm_id": String(vm.id)],
-            availabilityZone: zone ?? "nova"))
+            userData: vm.userData.map { Data($0.utf8).base64EncodedString() }, availabilityZone: zone ?? "nova"))
         vm.novaServerID = serverID
         vm.host = host
     }
