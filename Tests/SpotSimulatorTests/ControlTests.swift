@@ -116,11 +116,20 @@ import TestSupport
         let sim = try await SimulatorFixture.start(scenario)
         defer { Task { await sim.stop() } }
         let token = try await sim.token()
+        let c = scenario.credentials
+        // Every service at once: Nova server pages and aggregates, NetBox devices, Hyperstack images, Keystone.
+        let calls: [(String, [String: String])] = [
+            ("/compute/v2.1/servers/detail?all_tenants=1&limit=200", ["X-Auth-Token": token, "OpenStack-API-Version": "compute 2.96"]),
+            ("/compute/v2.1/os-aggregates", ["X-Auth-Token": token]),
+            ("/netbox/api/dcim/devices/?limit=200&exclude=config_context", ["Authorization": "Token \(c.netboxToken)"]),
+            ("/hyperstack/v1/core/images", ["api_key": c.hyperstackAPIKey]),
+            ("/identity/v3/projects", ["X-Auth-Token": token]),
+        ]
         let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
             for index in 0..<200 {
                 group.addTask {
-                    let path = index % 2 == 0 ? "/identity/v3/projects" : "/identity/v3/auth/catalog"
-                    return try await sim.get(path, token: token).status
+                    let (path, headers) = calls[index % calls.count]
+                    return try await http("GET", sim.base + path, headers: headers).status
                 }
             }
             var all: [Int] = []
@@ -129,7 +138,11 @@ import TestSupport
         }
         #expect(statuses.count == 200)
         #expect(statuses.allSatisfy { $0 == 200 })
-        #expect(await sim.cloud.state.statistics().count(service: "keystone") == 201)
+        let stats = await sim.cloud.state.statistics()
+        #expect(stats.count(service: "nova") == 80)
+        #expect(stats.count(service: "netbox") == 40)
+        #expect(stats.count(service: "hyperstack") == 40)
+        #expect(stats.count(service: "keystone") == 41)
     }
 }
 
