@@ -7,6 +7,7 @@ import PackageDescription
 //   GitStore   the one place where git work happens (an actor over libgit2)
 //   SpotSimulator  the simulated cloud: Keystone, Nova, Neutron, NetBox, Hyperstack on loopback
 //   SpotClients    clients of Keystone, Nova, Neutron, NetBox and Hyperstack, and their credentials
+//   SpotSite   the static dashboard and static API, rendered from the derived views (no I/O)
 //   SpotKit    application services: the operations repository, loading files, commands' logic
 //   spotctl    the executable: parses arguments and calls the libraries
 let swiftSettings: [SwiftSetting] = [
@@ -24,6 +25,7 @@ let package = Package(
         .library(name: "GitStore", targets: ["GitStore"]),
         .library(name: "SpotKit", targets: ["SpotKit"]),
         .library(name: "SpotSimulator", targets: ["SpotSimulator"]),
+        .library(name: "SpotSite", targets: ["SpotSite"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -36,6 +38,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
     ],
     targets: [
         .target(
@@ -81,8 +84,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "SpotSite",
+            dependencies: ["SpotCore", .product(name: "Mustache", package: "swift-mustache")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "SpotKit",
-            dependencies: ["SpotCore", "GitStore", "SpotClients", "SpotSimulator"],
+            dependencies: ["SpotCore", "GitStore", "SpotClients", "SpotSimulator", "SpotSite"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -95,7 +103,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "spotctl-bench",
-            dependencies: ["SpotKit", "SpotCore", "GitStore", "SpotClients", "SpotSimulator"],
+            dependencies: ["SpotKit", "SpotCore", "GitStore", "SpotClients", "SpotSimulator", "SpotSite"],
             path: "Benchmarks",
             swiftSettings: swiftSettings
         ),
@@ -123,6 +131,11 @@ let package = Package(
         .testTarget(
             name: "SpotClientsTests",
             dependencies: ["SpotClients", "SpotCore", "SpotSimulator", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SpotSiteTests",
+            dependencies: ["SpotSite", "SpotCore", "SpotKit", "GitStore", "SpotSimulator", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,48 @@
+/// One line of the command log (`log/*.jsonl` in the operations repository): the seed's fields
+/// (`timestamp`, `command` with secrets masked, `status`, `execution_time`, `user`) plus where the
+/// command came from and what it printed. `apply` writes entries; the site and `serve` read them.
+public struct CommandLogEntry: Sendable, Hashable, Codable {
+    public enum Status: String, Sendable, Hashable, Codable, CaseIterable {
+        case success, error, timeout
+    }
+
+    public var id: String
+    public var timestamp: String
+    public var command: String
+    public var status: Status
+    /// Seconds with one decimal and a unit, as the seed writes it: "1.2s".
+    public var executionTime: String
+    public var user: String
+    /// The change file the command came from (a path in the repository), nil for direct commands.
+    public var change: String?
+    /// The step of the change file, from 1.
+    public var step: Int?
+    public var output: String?
+    public var returnCode: Int?
+
+    public init(id: String, timestamp: String, command: String, status: Status, executionTime: String, user: String,
+                change: String? = nil, step: Int? = nil, output: String? = nil, returnCode: Int? = nil) {
+        self.id = id
+        self.timestamp = timestamp
+        self.command = command
+        self.status = status
+        self.executionTime = executionTime
+        self.user = user
+        self.change = change
+        self.step = step
+        self.output = output
+        self.returnCode = returnCode
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, timestamp, command, status, user, change, step, output
+        case executionTime = "execution_time"
+        case returnCode = "return_code"
+    }
+
+    /// The hosts a command names (for the log's host filter): any word of the command that is a
+    /// known host name.
+    public func mentions(host: String) -> Bool {
+        command.split(separator: " ").contains { $0 == host || $0 == "'\(host)'" }
+    }
+}

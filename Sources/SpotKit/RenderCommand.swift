@@ -1,0 +1,231 @@
+public import Foundation
+import GitStore
+import SpotClients
+public import SpotCore
+import SpotSite
+
+/// `spotctl render [--at REV] [--out DIR]`: the static dashboard and static API of one snapshot,
+/// with the history of the snapshots before it, read through the git store without a checkout.
+public enum RenderCommand {
+    public struct Options: Sendable {
+        /// The revision whose inventory is rendered; nil: the latest snapshot (or, when nothing is
+        /// committed yet, the inventory in the working tree).
+        public var revision: String?
+        /// Where the site goes; nil: `site/` in the operations repository.
+        public var output: String?
+        /// The most snapshots the history pages read (the newest).
+        public var historyLimit = 500
+        public var cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        public var environment: [String: String] = ProcessInfo.processInfo.environment
+
+        public init() {}
+    }
+
+    public struct Outcome: Sendable {
+        public let output: URL
+        public let index: URL
+        public let pages: Int
+        public let apiFiles: Int
+        public let snapshots: Int
+        public let commit: String?
+        public let seconds: Double
+
+        public var summaryLine: String {
+            let source = commit.map { "snapshot \($0.prefix(12))" } ?? "the uncommitted inventory"
+            return "rendered \(pages) pages and \(apiFiles) API files from \(source) with \(snapshots) snapshots of history "
+                + "in \(String(format: "%.2f", seconds)) s: \(index.path)"
+        }
+    }
+
+    /// The file that marks a folder as a site spotctl wrote, so that a re-render may replace it.
+    static let marker = ".spotctl-site"
+
+    public static func run(repository: OperationsRepository, options: Options) async throws(SpotError) -> Outcome {
+        let started = Date()
+        let configuration = try repository.loadConfiguration()
+        let inventoryStore = try InventoryStore(repository: repository)
+        let store = inventoryStore.store
+
+        // The snapshot: the named revision, the latest snapshot, or the working tree.
+        let facts: Facts
+        let snapshot: SnapshotReference
+        var history = SiteHistory()
+        var sourceRevision: String?
+        if let revision = options.revision {
+            let info: CommitInfo
+            do {
+                info = try await store.commitInfo(revision)
+            } catch {
+                throw SpotError("--at \(revision): \(error)", hint: "name a commit that exists (git log -- inventory)")
+            }
+            facts = try await inventoryStore.facts(at: info.id)
+            snapshot = SnapshotReference(commit: info.id, date: info.date, subject: info.summary)
+            sourceRevision = info.id
+        } else if let latest = try await inventoryStore.snapshots(limit: 1).first {
+            facts = try await inventoryStore.facts(at: latest.id)
+            snapshot = SnapshotReference(commit: latest.id, date: latest.date, subject: latest.summary)
+            sourceRevision = latest.id
+        } else if let working = try inventoryStore.workingTreeFacts() {
+            facts = working
+            snapshot = SnapshotReference(commit: nil, date: nil, subject: "uncommitted snapshot in the working tree")
+        } else {
+            throw SpotError("there is no snapshot in \(repository.root.path) to render", hint: "take one with `spotctl snapshot`")
+        }
+        if let sourceRevision {
+            history = try await SiteHistoryReader.read(store: store, configuration: configuration, upTo: sourceRevision,
+                                                       limit: max(1, options.historyLimit))
+        }
+
+        // The command log and the change files, from the same revision (the working tree without one).
+        let files = try await repositoryFiles(store: store, repository: repository, revision: sourceRevision)
+        let commandLog = try commandLog(files)
+        let pending = files.filter { isChangeFile($0.key) && !$0.key.hasPrefix("changes/applied/") }
+            .map { ChangeFileText(path: $0.key, text: String(decoding: $0.value, as: UTF8.self)) }.sorted { $0.path < $1.path }
+        let applied = files.filter { isChangeFile($0.key) && $0.key.hasPrefix("changes/applied/") }
+            .map { ChangeFileText(path: $0.key, text: String(decoding: $0.value, as: UTF8.self)) }.sorted { $0.path < $1.path }
+
+        // Templates: the built-in ones, overridden by the repository's templates/ folder.
+        let templates: SiteTemplates
+        let overrideFolder = repository.root.appendingPathComponent("templates", isDirectory: true)
+        do {
+            templates = FileManager.default.fileExists(atPath: overrideFolder.path) ? try SiteTemplates.overriding(with: overrideFolder) : .builtIn
+        } catch {
+            throw SpotError(error.message, hint: error.hint)
+        }
+
+        let inventory = Inventory(facts: facts, configuration: configuration)
+        let input = SiteInput(inventory: inventory, snapshot: snapshot, history: history, commandLog: commandLog,
+                              pendingChanges: pending, appliedChanges: applied)
+        let site: [String: Data]
+        do {
+            site = try SiteRenderer(templates: templates).render(input)
+        } catch {
+            throw SpotError(error.message, hint: error.hint)
+        }
+
+        // No configured secret may reach the site, in clear or encoded.
+        let secrets = knownSecrets(configuration: configuration, environment: options.environment, cwd: options.cwd)
+        if !secrets.isEmpty {
+            let redactor = Redactor(secrets: secrets)
+            if let leaked = site.keys.sorted().first(where: { redactor.leaks(site[$0]!) }) {
+                throw SpotError.bug("a secret reached \(leaked) in the rendered site; nothing was written")
+            }
+        }
+
+        let output = URL(fileURLWithPath: options.output ?? repository.siteDirectory.path, relativeTo: options.cwd).standardizedFileURL
+        try write(site, to: output)
+        return Outcome(output: output, index: output.appendingPathComponent("index.html"),
+                       pages: site.keys.filter { $0.hasSuffix(".html") }.count,
+                       apiFiles: site.keys.filter { $0.hasPrefix("api/") }.count,
+                       snapshots: history.points.count, commit: snapshot.commit,
+                       seconds: Date().timeIntervalSince(started))
+    }
+
+    static func isChangeFile(_ path: String) -> Bool {
+        path.hasPrefix("changes/") && (path.hasSuffix(".yaml") || path.hasSuffix(".yml") || path.hasSuffix(".json"))
+    }
+
+    /// `changes/` and `log/` at the revision (through the git store), or in the working tree.
+    static func repositoryFiles(store: GitStore, repository: OperationsRepository, revision: String?) async throws(SpotError) -> [String: Data] {
+        var files: [String: Data] = [:]
+        for directory in ["changes", "log"] {
+            if let revision {
+                do {
+                    files.merge(try await store.readFiles(under: directory, at: revision)) { $1 }
+                } catch {
+                    throw SpotError("cannot read \(directory)/ at \(revision.prefix(12)): \(error)")
+                }
+            } else {
+                let base = repository.root.appendingPathComponent(directory)
+                guard let enumerator = FileManager.default.enumerator(atPath: base.path) else { continue }
+                while let relative = enumerator.nextObject() as? String {
+                    if let data = FileManager.default.contents(atPath: base.appendingPathComponent(relative).path) {
+                        files["\(directory)/\(relative)"] = data
+                    }
+                }
+            }
+        }
+        return files
+    }
+
+    /// Every entry of `log/*.jsonl`, oldest first (files in name order, lines in order).
+    static func commandLog(_ files: [String: Data]) throws(SpotError) -> [CommandLogEntry] {
+        var entries: [CommandLogEntry] = []
+        let decoder = JSONDecoder()
+        for path in files.keys.sorted() where path.hasPrefix("log/") && path.hasSuffix(".jsonl") {
+            for (number, line) in String(decoding: files[path]!, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
+                do {
+                    entries.append(try decoder.decode(CommandLogEntry.self, from: Data(line.utf8)))
+                } catch {
+                    throw SpotError("\(path):\(number + 1): not a command log entry: \(error)",
+                                    hint: "the log is written by spotctl apply; restore the line from git history")
+                }
+            }
+        }
+        return entries
+    }
+
+    /// The secrets configured for this repository that can be resolved here; none is required.
+    static func knownSecrets(configuration: Configuration, environment: [String: String], cwd: URL) -> [Secret] {
+        var secrets: [Secret] = []
+        if let openStack = try? CredentialsResolver.openStack(settings: configuration.openstack, environment: environment, cwd: cwd) {
+            secrets += openStack.secrets
+        }
+        if let netBox = try? CredentialsResolver.netBox(settings: configuration.netbox, environment: environment), let key = netBox.credentials?.key {
+            secrets.append(key)
+        }
+        if let hyperstack = try? CredentialsResolver.hyperstack(settings: configuration.hyperstack, environment: environment),
+           let key = hyperstack.credentials?.key {
+            secrets.append(key)
+        }
+        if let runpod = try? CredentialsResolver.runPodKey(settings: configuration.runpod, environment: environment) {
+            secrets.append(runpod)
+        }
+        return secrets
+    }
+
+    /// Writes the site into a fresh folder beside `output`, then swaps it in, so a failure leaves
+    /// the previous site whole. An existing `output` is replaced only when spotctl wrote it.
+    static func write(_ site: [String: Data], to output: URL) throws(SpotError) {
+        let fileManager = FileManager.default
+        if fileManager.fileExists(atPath: output.path) {
+            let contents = (try? fileManager.contentsOfDirectory(atPath: output.path)) ?? []
+            if !contents.isEmpty && !fileManager.fileExists(atPath: output.appendingPathComponent(marker).path) {
+                throw SpotError("\(output.path) exists and was not written by spotctl render; it is left alone",
+                                hint: "choose another folder with --out, or empty this one")
+            }
+        }
+        let parent = output.deletingLastPathComponent()
+        let staging = parent.appendingPathComponent(".\(output.lastPathComponent).rendering-\(ProcessInfo.processInfo.processIdentifier)")
+        do {
+            try? fileManager.removeItem(at: staging)
+            try fileManager.createDirectory(at: staging, withIntermediateDirectories: true)
+            var directories = Set<String>()
+            for path in site.keys.sorted() {
+                let url = staging.appendingPathComponent(path)
+                let directory = url.deletingLastPathComponent().path
+                if !directories.contains(directory) {
+                    try fileManager.createDirectory(atPath: directory, withIntermediateDirectories: true)
+                    directories.insert(directory)
+                }
+                try site[path]!.write(to: url)
+            }
+            try Data("This folder is written by `spotctl render`; a new render replaces it.\n".utf8)
+                .write(to: staging.appendingPathComponent(marker))
+            if fileManager.fileExists(atPath: output.path) {
+                let old = parent.appendingPathComponent(".\(output.lastPathComponent).old-\(ProcessInfo.processInfo.processIdentifier)")
+                try? fileManager.removeItem(at: old)
+                try fileManager.moveItem(at: output, to: old)
+                try fileManager.moveItem(at: staging, to: output)
+                try? fileManager.removeItem(at: old)
+            } else {
+                try fileManager.moveItem(at: staging, to: output)
+            }
+        } catch {
+            try? fileManager.removeItem(at: staging)
+            throw SpotError("cannot write the site to \(output.path): \(error.localizedDescription)",
+                            hint: "check that the folder above it exists and is writable")
+        }
+    }
+}

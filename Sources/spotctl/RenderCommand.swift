@@ -1,0 +1,39 @@
+import ArgumentParser
+import Foundation
+import SpotKit
+
+struct Render: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Render the static dashboard and the static JSON API of a snapshot into site/.",
+        discussion: """
+        The site works from file:// and from any static web server, with no network. History pages read
+        the git history of inventory/ without a checkout. Templates are built in; a templates/ folder in the
+        operations repository overrides them file by file. An existing output folder is replaced only when
+        spotctl rendered it.
+        """)
+
+    @OptionGroup var options: RepositoryOptions
+    @Option(name: .customLong("at"), help: ArgumentHelp("Render the snapshot at this revision (default: the latest snapshot).", valueName: "REV"))
+    var revision: String?
+    @Option(name: .customLong("out"), help: ArgumentHelp("Where to write the site (default: site/ in the operations repository).", valueName: "DIR"))
+    var output: String?
+    @Option(name: .customLong("history-limit"), help: "Read at most this many snapshots of history (the newest).")
+    var historyLimit = 500
+
+    func validate() throws {
+        guard historyLimit > 0 else { throw ValidationError("--history-limit must be at least 1") }
+    }
+
+    func run() async throws {
+        try await runReportingErrors {
+            let repository = try OperationsRepository.locate(explicit: options.repo, from: currentDirectory)
+            var renderOptions = RenderCommand.Options()
+            renderOptions.revision = revision
+            renderOptions.output = output
+            renderOptions.historyLimit = historyLimit
+            renderOptions.cwd = currentDirectory
+            let outcome = try await RenderCommand.run(repository: repository, options: renderOptions)
+            print(outcome.summaryLine)
+        }
+    }
+}
