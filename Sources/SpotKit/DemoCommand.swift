@@ -3,7 +3,8 @@ import GitStore
 import SpotCore
 import SpotSimulator
 
-/// `spotctl demo [DIR]`: the whole loop on the built-in simulated cloud, with no credentials.
+/// `spotctl demo [DIR]`: the whole loop on the built-in simulated cloud, with no credentials:
+/// init, snapshot, a change in the cloud, snapshot, diff, render.
 public enum DemoCommand {
     static let marker = ".spotctl/demo-marker"
 
@@ -75,13 +76,25 @@ public enum DemoCommand {
         let diff = try await DiffCommand.run(repository: repository, revisions: [])
         say("")
         say(DiffCommand.render(diff))
+
+        say("7. Rendering the dashboard and the static API")
+        var renderOptions = RenderCommand.Options()
+        renderOptions.cwd = root
+        renderOptions.environment = options.environment
+        let rendered = try await RenderCommand.run(repository: repository, options: renderOptions)
+        say("   " + rendered.summaryLine)
         say("""
+
         The operations repository is \(root.path):
           \(root.path)/spotctl.yaml         the configuration (spotctl config show --repo \(root.path))
           \(root.path)/inventory/           the snapshot: one file per host, summary.json, aggregates.json, …
+          \(root.path)/site/                the dashboard (not committed); open it in a browser:
+            file://\(rendered.index.path)
+          \(root.path)/site/api/            the static API: gpu-types.json, aggregates/<type>.json, host-vms/<host>.json, …
         Try next:
           git -C \(root.path) log --stat
           spotctl diff --repo \(root.path)
+          spotctl render --repo \(root.path) --at HEAD~1 --out /tmp/spotctl-site-before   # the site as it was
           spotctl simulate            # the same cloud, for your own clients (openstack, curl)
         """)
         return root

@@ -75,6 +75,13 @@ import SpotCore
         #expect(subjects[0].hasPrefix("L40: 1 host moved to spot"))
         #expect(lines.text.contains("unchanged, no commit"))
         #expect(lines.text.contains("CA1-ESC812-102 (L40): On-Demand -> Spot"))
+        // The demo renders the site and prints where its index page is.
+        let index = root.appendingPathComponent("site/index.html")
+        #expect(FileManager.default.fileExists(atPath: index.path))
+        #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("site/api/gpu-types.json").path))
+        #expect(lines.text.contains("file://\(index.path)"))
+        #expect(try runProcess(URL(fileURLWithPath: "/usr/bin/git"), ["-C", root.path, "status", "--porcelain"]).stdout.isEmpty,
+                "the rendered site is not committed and leaves the repository clean")
         // A second run replaces the demo folder; a folder the demo did not make is left alone.
         _ = try await DemoCommand.run(directory: nil, cwd: dir.url) { _ in }
         let other = dir.appending("mine")
