@@ -6,7 +6,7 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := libgit2-dev pkg-config curl openssl
 
-.PHONY: all deps venv build test demo release bench clean
+.PHONY: all deps venv browser build test demo release bench clean
 
 all: build
 
@@ -28,8 +28,16 @@ release: deps
 venv:
 	@bash scripts/openstack-venv.sh
 
+# Debian's chromium, for the tests that load the dashboard in a real headless browser
+# (Tests/TestSupport/Browser.swift); apt-get runs only when it is missing. `make demo` does not need it.
+browser:
+	@dpkg -s chromium >/dev/null 2>&1 || { \
+	  echo "installing: chromium"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	}
+
 # One command builds and tests, so Swift builds the package once.
-test: deps venv
+test: deps venv browser
 	$(SWIFT) test --disable-xctest
 
 # The whole loop on the built-in simulated cloud: init, snapshot, a change, snapshot, diff.
