@@ -29,6 +29,8 @@ public enum RenderCommand {
         public let snapshots: Int
         public let commit: String?
         public let seconds: Double
+        /// Seconds per phase, in order: read the snapshot, read the history, render, write.
+        public let phases: [(name: String, seconds: Double)]
 
         public var summaryLine: String {
             let source = commit.map { "snapshot \($0.prefix(12))" } ?? "the uncommitted inventory"
@@ -42,6 +44,13 @@ public enum RenderCommand {
 
     public static func run(repository: OperationsRepository, options: Options) async throws(SpotError) -> Outcome {
         let started = Date()
+        var phases: [(name: String, seconds: Double)] = []
+        var mark = started
+        func phase(_ name: String) {
+            let now = Date()
+            phases.append((name, now.timeIntervalSince(mark)))
+            mark = now
+        }
         let configuration = try repository.loadConfiguration()
         let inventoryStore = try InventoryStore(repository: repository)
         let store = inventoryStore.store
@@ -71,11 +80,13 @@ public enum RenderCommand {
         } else {
             throw SpotError("there is no snapshot in \(repository.root.path) to render", hint: "take one with `spotctl snapshot`")
         }
+        phase("read the snapshot")
         if let sourceRevision {
             history = try await SiteHistoryReader.read(store: store, configuration: configuration, upTo: sourceRevision,
                                                        limit: max(1, options.historyLimit))
         }
 
+        phase("read the history")
         // The command log and the change files, from the same revision (the working tree without one).
         let files = try await repositoryFiles(store: store, repository: repository, revision: sourceRevision)
         let commandLog = try commandLog(files)
@@ -94,6 +105,7 @@ public enum RenderCommand {
         }
 
         let inventory = Inventory(facts: facts, configuration: configuration)
+        phase("derive the views")
         let input = SiteInput(inventory: inventory, snapshot: snapshot, history: history, commandLog: commandLog,
                               pendingChanges: pending, appliedChanges: applied)
         let site: [String: Data]
@@ -103,6 +115,7 @@ public enum RenderCommand {
             throw SpotError(error.message, hint: error.hint)
         }
 
+        phase("render")
         // No configured secret may reach the site, in clear or encoded.
         let secrets = knownSecrets(configuration: configuration, environment: options.environment, cwd: options.cwd)
         if !secrets.isEmpty {
@@ -113,12 +126,14 @@ public enum RenderCommand {
         }
 
         let output = URL(fileURLWithPath: options.output ?? repository.siteDirectory.path, relativeTo: options.cwd).standardizedFileURL
+        phase("secret scan")
         try write(site, to: output)
+        phase("write")
         return Outcome(output: output, index: output.appendingPathComponent("index.html"),
                        pages: site.keys.filter { $0.hasSuffix(".html") }.count,
                        apiFiles: site.keys.filter { $0.hasPrefix("api/") }.count,
                        snapshots: history.points.count, commit: snapshot.commit,
-                       seconds: Date().timeIntervalSince(started))
+                       seconds: Date().timeIntervalSince(started), phases: phases)
     }
 
     static func isChangeFile(_ path: String) -> Bool {

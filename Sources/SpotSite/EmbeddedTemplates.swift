@@ -294,7 +294,8 @@ main { max-width: 1500px; margin: 0 auto; padding: 1rem; }
 .bar span { display: block; height: 100%; background: var(--accent); }
 .bar.over span { background: var(--over); }
 .table-wrap { max-width: 100%; overflow-x: auto; }
-table { border-collapse: collapse; width: 100%; }
+table { border-collapse: collapse; width: 100%; overflow-wrap: normal; }
+td { overflow-wrap: anywhere; }
 th, td { text-align: left; padding: 0.35rem 0.5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
 thead th { font-size: 0.8rem; text-transform: uppercase; color: var(--muted); letter-spacing: 0.03em; }
 .pools td, .pools th { white-space: nowrap; }
@@ -379,8 +380,11 @@ thead th { font-size: 0.8rem; text-transform: uppercase; color: var(--muted); le
   .top { padding: 0.5rem 0.6rem; }
   .search { max-width: none; flex-basis: 100%; }
   .contracts.comparing { grid-template-columns: minmax(0, 1fr); }
-  .facts { grid-template-columns: minmax(0, 1fr); }
-  .facts dd { margin-bottom: 0.4rem; }
+  .facts { grid-template-columns: minmax(5.5rem, 35%) minmax(0, 1fr); gap: 0.2rem 0.7rem; }
+  table.stack thead { display: none; }
+  table.stack tr { display: block; padding: 0.35rem 0; border-bottom: 1px solid var(--line); }
+  table.stack td { display: flex; gap: 0.6rem; border: 0; padding: 0.1rem 0; }
+  table.stack td::before { content: attr(data-label); flex: 0 0 5.5rem; color: var(--muted); font-size: 0.8rem; text-transform: uppercase; letter-spacing: 0.03em; }
   th, td { padding: 0.3rem 0.35rem; }
 }
 
@@ -487,10 +491,10 @@ thead th { font-size: 0.8rem; text-transform: uppercase; color: var(--muted); le
 <section class="panel">
   <h2>Snapshots</h2>
   <div class="table-wrap">
-  <table class="snapshots">
+  <table class="snapshots stack">
     <thead><tr><th scope="col">Taken</th><th scope="col">Commit</th><th scope="col">Change</th><th scope="col">Moved</th></tr></thead>
     <tbody>
-    {{#snapshots}}<tr><td>{{date}}</td><td><code>{{commit}}</code></td><td>{{subject}}{{#moves}}<br><a href="{{href}}">{{host}}</a>: {{from}} → {{to}}{{/moves}}</td><td>{{moved}}</td></tr>
+    {{#snapshots}}<tr><td data-label="Taken">{{date}}</td><td data-label="Commit"><code>{{commit}}</code></td><td data-label="Change">{{subject}}{{#moves}}<br><a href="{{href}}">{{host}}</a>: {{from}} → {{to}}{{/moves}}</td><td data-label="Moved">{{moved}}</td></tr>
     {{/snapshots}}
     </tbody>
   </table>
@@ -527,10 +531,10 @@ thead th { font-size: 0.8rem; text-transform: uppercase; color: var(--muted); le
   <h2>VMs</h2>
   {{#hasVMs}}
   <div class="table-wrap">
-  <table class="vms">
+  <table class="vms stack">
     <thead><tr><th scope="col">Name</th><th scope="col">Status</th><th scope="col">Flavor</th><th scope="col">GPUs</th><th scope="col">Tenant</th><th scope="col">Created</th></tr></thead>
     <tbody>
-    {{#vms}}<tr{{#idle}} class="muted"{{/idle}}><td class="name" title="{{id}}">{{name}}</td><td>{{status}}</td><td>{{flavor}}</td><td>{{gpus}}</td><td>{{tenant}}</td><td>{{created}}</td></tr>
+    {{#vms}}<tr{{#idle}} class="muted"{{/idle}}><td class="name" data-label="Name" title="{{id}}">{{name}}</td><td data-label="Status">{{status}}</td><td data-label="Flavor">{{flavor}}</td><td data-label="GPUs">{{gpus}}</td><td data-label="Tenant">{{tenant}}</td><td data-label="Created">{{created}}</td></tr>
     {{/vms}}
     </tbody>
   </table>
@@ -559,10 +563,10 @@ thead th { font-size: 0.8rem; text-transform: uppercase; color: var(--muted); le
   <span class="count" id="log-count">{{entryCount}} commands</span>
 </form>
 <div class="table-wrap">
-<table class="log">
+<table class="log stack">
   <thead><tr><th scope="col">Time</th><th scope="col">Command</th><th scope="col">Status</th><th scope="col">Took</th><th scope="col">User</th><th scope="col">Change</th></tr></thead>
   <tbody>
-  {{#entries}}<tr class="status-{{status}}" data-status="{{status}}"><td>{{timestamp}}</td><td><code>{{command}}</code></td><td>{{status}}</td><td>{{executionTime}}</td><td>{{user}}</td><td>{{change}} {{step}}</td></tr>
+  {{#entries}}<tr class="status-{{status}}" data-status="{{status}}"><td data-label="Time">{{timestamp}}</td><td data-label="Command"><code>{{command}}</code></td><td data-label="Status">{{status}}</td><td data-label="Took">{{executionTime}}</td><td data-label="User">{{user}}</td><td data-label="Change">{{change}} {{step}}</td></tr>
   {{/entries}}
   </tbody>
 </table>
@@ -621,8 +625,8 @@ thead th { font-size: 0.8rem; text-transform: uppercase; color: var(--muted); le
       <p>NetBox lists <strong data-netbox-servers="{{netboxServers}}">{{netboxServers}}</strong> GPU servers; the dashboard shows <strong data-dashboard-hosts="{{dashboardHosts}}">{{dashboardHosts}}</strong> GPU hosts.
       {{#reconciled}}They reconcile.{{/reconciled}}{{^reconciled}}The differences, host by host:{{/reconciled}}</p>
       {{^reconciled}}
-      <div class="table-wrap"><table><thead><tr><th scope="col">Host</th><th scope="col">Finding</th></tr></thead><tbody>
-      {{#entries}}<tr><td>{{#hasHref}}<a href="{{href}}">{{host}}</a>{{/hasHref}}{{^hasHref}}{{host}}{{/hasHref}}</td><td>{{finding}}</td></tr>{{/entries}}
+      <div class="table-wrap"><table class="stack"><thead><tr><th scope="col">Host</th><th scope="col">Finding</th></tr></thead><tbody>
+      {{#entries}}<tr><td data-label="Host">{{#hasHref}}<a href="{{href}}">{{host}}</a>{{/hasHref}}{{^hasHref}}{{host}}{{/hasHref}}</td><td data-label="Finding">{{finding}}</td></tr>{{/entries}}
       </tbody></table></div>
       {{/reconciled}}
     {{/configured}}
@@ -638,8 +642,8 @@ thead th { font-size: 0.8rem; text-transform: uppercase; color: var(--muted); le
 
 <section class="panel" id="out-of-stock">
   <h2>Out of stock <span class="count">{{outOfStockCount}}</span></h2>
-  {{#hasOutOfStock}}<div class="table-wrap"><table><thead><tr><th scope="col">Host</th><th scope="col">Type</th><th scope="col">Why</th></tr></thead><tbody>
-  {{#outOfStock}}<tr><td><a href="{{href}}">{{name}}</a></td><td>{{type}}</td><td>{{reason}}</td></tr>
+  {{#hasOutOfStock}}<div class="table-wrap"><table class="stack"><thead><tr><th scope="col">Host</th><th scope="col">Type</th><th scope="col">Why</th></tr></thead><tbody>
+  {{#outOfStock}}<tr><td data-label="Host"><a href="{{href}}">{{name}}</a></td><td data-label="Type">{{type}}</td><td data-label="Why">{{reason}}</td></tr>
   {{/outOfStock}}</tbody></table></div>{{/hasOutOfStock}}
   {{^hasOutOfStock}}<p>Every GPU host is in service.</p>{{/hasOutOfStock}}
 </section>
@@ -652,10 +656,10 @@ thead th { font-size: 0.8rem; text-transform: uppercase; color: var(--muted); le
 <h1>Search</h1>
 <p id="search-summary">Every host, tenant and aggregate. Type in the box above to filter.</p>
 <div class="table-wrap">
-<table class="search-table">
+<table class="search-table stack">
   <thead><tr><th scope="col">Kind</th><th scope="col">Name</th><th scope="col">Details</th></tr></thead>
   <tbody>
-  {{#rows}}<tr data-kind="{{kind}}"><td>{{kind}}</td><td><a href="{{href}}">{{name}}</a></td><td>{{detail}}</td></tr>
+  {{#rows}}<tr data-kind="{{kind}}"><td data-label="Kind">{{kind}}</td><td data-label="Name"><a href="{{href}}">{{name}}</a></td><td data-label="Details">{{detail}}</td></tr>
   {{/rows}}
   </tbody>
 </table>

@@ -19,6 +19,7 @@ struct Render: AsyncParsableCommand {
     var output: String?
     @Option(name: .customLong("history-limit"), help: "Read at most this many snapshots of history (the newest).")
     var historyLimit = 500
+    @Flag(help: "Print how long each phase took, on standard error.") var timings = false
 
     func validate() throws {
         guard historyLimit > 0 else { throw ValidationError("--history-limit must be at least 1") }
@@ -33,6 +34,12 @@ struct Render: AsyncParsableCommand {
             renderOptions.historyLimit = historyLimit
             renderOptions.cwd = currentDirectory
             let outcome = try await RenderCommand.run(repository: repository, options: renderOptions)
+            if timings {
+                for phase in outcome.phases {
+                    let line = phase.name.padding(toLength: 20, withPad: " ", startingAt: 0) + String(format: "%.3f s\n", phase.seconds)
+                    FileHandle.standardError.write(Data(line.utf8))
+                }
+            }
             print(outcome.summaryLine)
         }
     }
