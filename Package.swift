@@ -135,7 +135,8 @@ let package = Package(
         ),
         .testTarget(
             name: "SpotSiteTests",
-            dependencies: ["SpotSite", "SpotCore", "SpotKit", "GitStore", "SpotSimulator", "TestSupport"],
+            dependencies: ["SpotSite", "SpotCore", "SpotKit", "GitStore", "SpotSimulator", "TestSupport",
+                           .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
