@@ -6,7 +6,7 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := libgit2-dev pkg-config curl openssl
 
-.PHONY: all deps venv browser build test demo release bench clean
+.PHONY: all deps venv browser build test demo release bench templates clean
 
 all: build
 
@@ -40,7 +40,7 @@ browser:
 test: deps venv browser
 	$(SWIFT) test --disable-xctest
 
-# The whole loop on the built-in simulated cloud: init, snapshot, a change, snapshot, diff.
+# The whole loop on the built-in simulated cloud: init, snapshot, a change, snapshot, diff, render.
 demo: build
 	.build/debug/spotctl demo spotctl-demo
 
@@ -48,6 +48,10 @@ demo: build
 bench: deps
 	$(SWIFT) build -c release
 	.build/release/spotctl-bench
+
+# After editing templates/: build them into the binary (Sources/SpotSite/EmbeddedTemplates.swift).
+templates:
+	python3 scripts/embed-templates.py
 
 clean:
 	rm -rf .build
