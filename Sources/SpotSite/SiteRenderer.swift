@@ -26,28 +26,32 @@ public struct SiteRenderer: Sendable {
     public func render(_ input: SiteInput) throws(SiteError) -> [String: Data] {
         let library = try templates.library()
         let pages = PageBuilder(input: input)
-        var files: [String: Data] = [:]
 
-        func page(_ template: String, _ path: String, _ context: [String: Any]) throws(SiteError) {
+        // Every page is one job; jobs run on every core (a host page per host is most of the work).
+        enum Page: Sendable {
+            case overview, type(GPUTypeView), host(HostView), contracts, history, changes, log, search
+        }
+        var jobs: [Page] = [.overview, .contracts, .history, .changes, .log, .search]
+        jobs += input.inventory.types.map { .type($0) }
+        jobs += input.inventory.hosts.map { .host($0) }
+        let rendered = try parallelMap(jobs) { job throws(SiteError) -> (String, Data) in
+            let (template, path, context): (String, String, [String: Any])
+            switch job {
+            case .overview: (template, path, context) = ("overview", "index.html", pages.overview())
+            case .type(let type): (template, path, context) = ("type", PageBuilder.typePath(type.name), pages.typePage(type))
+            case .host(let host): (template, path, context) = ("host", PageBuilder.hostPath(host.name), pages.hostPage(host))
+            case .contracts: (template, path, context) = ("contracts", "contracts.html", pages.contractsPage())
+            case .history: (template, path, context) = ("history", "history.html", pages.historyPage())
+            case .changes: (template, path, context) = ("changes", "changes.html", pages.changesPage())
+            case .log: (template, path, context) = ("log", "log.html", pages.logPage())
+            case .search: (template, path, context) = ("search", "search.html", pages.searchPage())
+            }
             guard let html = library.render(context, withTemplate: template) else {
                 throw SiteError("the template \(template).mustache is missing", hint: "restore it, or remove the repository's override folder")
             }
-            files[path] = Data(html.utf8)
+            return (path, Data(html.utf8))
         }
-
-        try page("overview", "index.html", pages.overview())
-        for type in input.inventory.types {
-            try page("type", PageBuilder.typePath(type.name), pages.typePage(type))
-        }
-        for host in input.inventory.hosts {
-            try page("host", PageBuilder.hostPath(host.name), pages.hostPage(host))
-        }
-        try page("contracts", "contracts.html", pages.contractsPage())
-        try page("history", "history.html", pages.historyPage())
-        try page("changes", "changes.html", pages.changesPage())
-        try page("log", "log.html", pages.logPage())
-        try page("search", "search.html", pages.searchPage())
-
+        var files = Dictionary(rendered, uniquingKeysWith: { first, _ in first })
         for (path, text) in templates.assets {
             files[path] = Data(text.utf8)
         }
