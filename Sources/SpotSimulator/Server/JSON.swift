@@ -115,6 +115,13 @@ public enum JSON: Sendable, Hashable, Codable, ExpressibleByStringLiteral, Expre
     }
 
     static func writeString(_ value: String, into out: inout String) {
+        // Most strings need no escaping: append them whole rather than scalar by scalar.
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out += "\""
+            out += value
+            out += "\""
+            return
+        }
         out += "\""
         for scalar in value.unicodeScalars {
             switch scalar {

@@ -49,12 +49,12 @@ final class NovaCache: @unchecked Sendable {
     }
 }
 
-/// Serialised server objects by (microversion, base URL, server id).
+/// Serialised server objects (UTF-8 JSON) by (microversion, base URL, server id).
 final class ServerTexts: @unchecked Sendable {
     private let lock = NSLock()
-    private var texts: [String: String] = [:]
+    private var texts: [String: [UInt8]] = [:]
 
-    func text(_ key: String, build: () -> String) -> String {
+    func text(_ key: String, build: () -> [UInt8]) -> [UInt8] {
         lock.lock()
         if let text = texts[key] {
             lock.unlock()

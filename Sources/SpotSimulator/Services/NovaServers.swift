@@ -237,22 +237,35 @@ extension NovaHandler {
                 }
             }
         }
-        let list: [JSON]
+        let links: JSON?
+        if limit > 0, page.count == limit, let last = page.last {
+            links = c.nextLink(path: detail ? "/servers/detail" : "/servers", marker: last.id, limit: limit)
+        } else {
+            links = nil
+        }
         if detail {
+            // Written as bytes: `{"servers": [S1, S2], "servers_links": L}`, as JSON.serialized writes it.
             let lookups = NovaLookups(c.world)
             let ports = c.cache.ports(c.world.ports)
             let texts = c.cache.serverTexts(c.world)
             let prefix = "\(c.version)|\(c.apiRoot)|"
-            list = page.map { server in
-                .raw(texts.text(prefix + server.id) { Self.serverJSON(server, c, lookups, ports).serialized })
+            var body = JSONBytes(capacity: page.count * 2600 + 512)
+            body.raw("{\"servers\": [")
+            for (index, server) in page.enumerated() {
+                if index > 0 { body.raw(", ") }
+                body.raw(texts.text(prefix + server.id) { Self.serverBytes(server, c, lookups, ports) })
             }
-        } else {
-            list = page.map { ["id": .string($0.id), "links": Self.serverLinks($0.id, c), "name": .string($0.name)] }
+            body.raw("]")
+            if let links {
+                body.raw(", \"servers_links\": ")
+                body.bytes.append(contentsOf: links.serialized.utf8)
+            }
+            body.raw("}")
+            return SimResponse(status: 200, headers: [("Content-Type", "application/json")], body: Data(body.bytes))
         }
+        let list: [JSON] = page.map { ["id": .string($0.id), "links": Self.serverLinks($0.id, c), "name": .string($0.name)] }
         var body: [(String, JSON)] = [("servers", .array(list))]
-        if limit > 0, page.count == limit, let last = page.last {
-            body.append(("servers_links", c.nextLink(path: detail ? "/servers/detail" : "/servers", marker: last.id, limit: limit)))
-        }
+        if let links { body.append(("servers_links", links)) }
         return c.ok(.object(body))
     }
 
