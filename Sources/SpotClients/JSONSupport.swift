@@ -5,6 +5,10 @@ import SpotCore
 struct FlexibleID: Decodable, Sendable, Hashable {
     let value: String
 
+    init(value: String) {
+        self.value = value
+    }
+
     init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         if let number = try? container.decode(Int.self) {
@@ -19,6 +23,10 @@ struct FlexibleID: Decodable, Sendable, Hashable {
 /// values are dropped).
 struct LenientStringMap: Decodable, Sendable {
     let values: [String: String]
+
+    init(values: [String: String]) {
+        self.values = values
+    }
 
     init(from decoder: any Decoder) throws {
         let raw = try decoder.singleValueContainer().decode([String: JSONValue].self)

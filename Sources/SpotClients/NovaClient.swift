@@ -187,12 +187,42 @@ public struct NovaClient: Sendable {
                                          progress: (@Sendable (Int) -> Void)?) async throws(ClientError) -> [Page.Item] {
         let version = try await microversion()
         let base = URLText.join(try await session.endpoint(type: "compute"), path)
+        let headers = headers(version)
         var url = URLText.with(base, query: query)
         var seen: Set<String> = [url]
         var items: [Page.Item] = []
+        // The next page, asked for while this one is read when its link can be seen cheaply
+        // (`Page.peekNextLink`). The link read from the decoded page decides: a guess that
+        // differs is dropped and the right page fetched.
+        var prefetch: (url: String, task: Task<Result<HTTPTransport.Response, ClientError>, Never>)?
+        defer { prefetch?.task.cancel() }
         while true {
-            let response = try await session.send(caller, "GET", url, headers: headers(version))
-            let page = try caller.decode(Page.self, from: response, method: "GET", url: url, redactor: await session.redactor())
+            let response: HTTPTransport.Response
+            if let ahead = prefetch, ahead.url == url {
+                prefetch = nil
+                response = try await ahead.task.value.get()
+            } else {
+                prefetch?.task.cancel()
+                prefetch = nil
+                response = try await session.send(caller, "GET", url, headers: headers)
+            }
+            if let link = Page.peekNextLink(response.body), let next = URLText.nextPage(base: base, ownQuery: query, link: link),
+               !seen.contains(next) {
+                let session = session, caller = caller
+                prefetch = (next, Task { () async -> Result<HTTPTransport.Response, ClientError> in
+                    do throws(ClientError) {
+                        return .success(try await session.send(caller, "GET", next, headers: headers))
+                    } catch {
+                        return .failure(error)
+                    }
+                })
+            }
+            let page: Page
+            if let fast = Page.fastDecode(response.body) {
+                page = fast
+            } else {
+                page = try caller.decode(Page.self, from: response, method: "GET", url: url, redactor: await session.redactor())
+            }
             items += page.items
             progress?(items.count)
             guard !page.items.isEmpty, let link = page.links?.first(where: { $0.rel == "next" })?.href,
@@ -257,6 +287,16 @@ protocol LinkedPage: Decodable {
     associatedtype Item: Sendable
     var items: [Item] { get }
     var links: [PageLink]? { get }
+    /// A faster reading of an ordinary page, or nil to decode it with JSONDecoder.
+    static func fastDecode(_ data: Data) -> Self?
+    /// The page's `next` link found without decoding the page, or nil; only a guess, used to
+    /// ask for the next page early (the decoded page's link decides).
+    static func peekNextLink(_ data: Data) -> String?
+}
+
+extension LinkedPage {
+    static func fastDecode(_ data: Data) -> Self? { nil }
+    static func peekNextLink(_ data: Data) -> String? { nil }
 }
 
 private struct VersionDocument: Decodable {
@@ -463,9 +503,22 @@ struct ServerWire: Decodable, Sendable {
     }
 }
 
-private struct ServerPage: LinkedPage {
+struct ServerPage: LinkedPage {
     let servers: [ServerWire]
     let serversLinks: [PageLink]?
+
+    init(servers: [ServerWire], serversLinks: [PageLink]?) {
+        self.servers = servers
+        self.serversLinks = serversLinks
+    }
+
+    static func fastDecode(_ data: Data) -> ServerPage? {
+        ServerListDecoder.decode(data).map { ServerPage(servers: $0.servers, serversLinks: $0.links) }
+    }
+
+    static func peekNextLink(_ data: Data) -> String? {
+        ServerListDecoder.peekNextLink(data)
+    }
 
     enum CodingKeys: String, CodingKey {
         case servers
