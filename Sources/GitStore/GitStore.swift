@@ -94,6 +94,12 @@ public actor GitStore {
                 "git_index_read_tree")
         }
         let headPaths = repository.paths(of: index)
+        // A file whose bytes HEAD already holds at its path needs no blob written (nor freshened).
+        let known: [git_oid?] = plan.writes.map { path, data in
+            repository.hashBlob(data).flatMap { id in
+                git_index_get_bypath(index.pointer, path, 0).flatMap { $0.pointee.id.same(as: id) ? id : nil }
+            }
+        }
         for directory in plan.replacedDirectories {
             try LibGit2.check(git_index_remove_directory(index.pointer, directory, 0), "git_index_remove_directory", path: directory)
         }
@@ -114,11 +120,19 @@ public actor GitStore {
                 }
             }
         }
+        // Many new objects (a first snapshot) go into one pack rather than as many loose files.
+        let newBlobs = known.filter { $0 == nil }.count
+        let packWriter = newBlobs >= Self.packThreshold ? try repository.packWriter() : nil
+        let writer = packWriter?.repository ?? repository
         var blobIDs: [String: git_oid] = [:]
-        for (path, data) in plan.writes {
+        for (position, (path, data)) in plan.writes.enumerated() {
             var entry = git_index_entry()
             entry.mode = 0o100644
-            entry.id = try repository.createBlob(data, path: path)
+            if let id = known[position] {
+                entry.id = id
+            } else {
+                entry.id = try writer.createBlob(data, path: path)
+            }
             blobIDs[path] = entry.id
             entry.file_size = UInt32(truncatingIfNeeded: data.count)
             let code = path.withCString { raw -> Int32 in
@@ -128,12 +142,21 @@ public actor GitStore {
             try LibGit2.check(code, "git_index_add", path: path)
         }
         var treeID = git_oid()
-        try LibGit2.check(git_index_write_tree_to(&treeID, index.pointer, repository.pointer), "git_index_write_tree_to")
+        try LibGit2.check(git_index_write_tree_to(&treeID, index.pointer, writer.pointer), "git_index_write_tree_to")
+
         let changed: Bool
         if let parent {
             changed = !treeID.same(as: repository.treeID(of: parent))
         } else {
             changed = git_index_entrycount(index.pointer) > 0
+        }
+
+        if changed, let packWriter {
+            // The commit object too: `git_mempack_dump` packs what its commits reach. The commit
+            // made at the end is the same object, then found in the pack.
+            let parentID = withExtendedLifetime(parent) { parent.map { git_commit_id($0.pointer).pointee } }
+            _ = try packWriter.repository.writeCommitObject(tree: treeID, parent: parentID, author: signature, message: text)
+            try repository.writePack(from: packWriter.repository, backend: packWriter.backend)
         }
 
         // The working tree and the repository's index, for the touched paths only.
@@ -142,19 +165,24 @@ public actor GitStore {
         let work = try WorkingTree(root: workTree.path)
         let removals = work.removals(for: plan, tracked: tracked)
         try work.checkNoSymbolicLinks(plan: plan, removals: removals)
-        let update = try work.apply(plan, removals: removals)
-        let rewritten = Set(update.written)
-        for path in removals {
-            try LibGit2.check(git_index_remove_bypath(diskIndex.pointer, path), "git_index_remove_bypath", path: path)
-        }
-        for (path, _) in plan.writes {
+        // Each written file's index entry comes from the blob id already known and the file's
+        // stat, as `git_index_add_bypath` would record it, without reading the file back.
+        _ = try work.apply(plan, removals: removals) { (path: String, rewritten: Bool, info: stat) throws(GitStoreError) in
+            guard let wanted = blobIDs[path] else { return }
             // A file left as it was on disk whose index entry already holds its blob needs no
             // refresh: skipping it keeps a large unchanged snapshot cheap.
-            if !rewritten.contains(path), let wanted = blobIDs[path],
-               let entry = git_index_get_bypath(diskIndex.pointer, path, 0), entry.pointee.id.same(as: wanted) {
-                continue
+            if !rewritten, let entry = git_index_get_bypath(diskIndex.pointer, path, 0), entry.pointee.id.same(as: wanted) {
+                return
             }
-            try LibGit2.check(git_index_add_bypath(diskIndex.pointer, path), "git_index_add_bypath", path: path)
+            var entry = git_index_entry(stat: info, id: wanted)
+            let code = path.withCString { raw -> Int32 in
+                entry.path = raw
+                return git_index_add(diskIndex.pointer, &entry)
+            }
+            try LibGit2.check(code, "git_index_add", path: path)
+        }
+        for path in removals {
+            try LibGit2.check(git_index_remove_bypath(diskIndex.pointer, path), "git_index_remove_bypath", path: path)
         }
         try LibGit2.check(git_index_write(diskIndex.pointer), "git_index_write", path: repository.gitdir + "/index")
 
@@ -163,6 +191,10 @@ public actor GitStore {
         let commitID = try repository.createCommit(tree: tree, parent: parent, author: signature, message: text)
         return .committed(commitID.hex)
     }
+
+    /// From this many new blobs on, a commit stores its new objects as one pack (git's own
+    /// `transfer.unpackLimit` is 100 objects).
+    static let packThreshold = 100
 
     /// Writes `changes` into the working tree only (the `--no-commit` mode): HEAD and the
     /// repository's index are left alone. Same refusals as `commit`.

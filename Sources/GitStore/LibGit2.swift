@@ -1,4 +1,5 @@
 import CLibgit2
+import Foundation
 
 /// libgit2's global state, set up once for the life of the process (never shut down).
 enum LibGit2 {
@@ -80,6 +81,28 @@ extension git_oid {
             throw GitStoreError.unknownRevision(hex)
         }
         return oid
+    }
+}
+
+// MARK: - Index entries
+
+extension git_index_entry {
+    /// An entry for a file with this stat holding the blob `id`, filled in as libgit2 fills
+    /// one from the working tree (`git_index_entry__init_from_stat`); libgit2 normalises the
+    /// mode (0644 or 0755 for a regular file) when the entry is added.
+    init(stat info: stat, id: git_oid) {
+        self.init()
+        ctime.seconds = Int32(truncatingIfNeeded: info.st_ctim.tv_sec)
+        ctime.nanoseconds = UInt32(truncatingIfNeeded: info.st_ctim.tv_nsec)
+        mtime.seconds = Int32(truncatingIfNeeded: info.st_mtim.tv_sec)
+        mtime.nanoseconds = UInt32(truncatingIfNeeded: info.st_mtim.tv_nsec)
+        dev = UInt32(truncatingIfNeeded: info.st_rdev)
+        ino = UInt32(truncatingIfNeeded: info.st_ino)
+        mode = UInt32(truncatingIfNeeded: info.st_mode)
+        uid = UInt32(truncatingIfNeeded: info.st_uid)
+        gid = UInt32(truncatingIfNeeded: info.st_gid)
+        file_size = UInt32(truncatingIfNeeded: info.st_size)
+        self.id = id
     }
 }
 

@@ -108,6 +108,100 @@ struct WorkingTree {
     /// Removes `removals` (then any directory left empty), then writes the plan's files,
     /// creating parent directories and skipping files whose bytes are already right.
     func apply(_ plan: WritePlan, removals: [String]) throws(GitStoreError) -> WorkingTreeUpdate {
+        try apply(plan, removals: removals, each: { _, _, _ in })
+    }
+
+    /// `apply`, calling `each` with every planned file's path, whether it was rewritten, and its
+    /// `lstat` once it holds the planned bytes (for the index entry).
+    func apply(_ plan: WritePlan, removals: [String],
+               each: (String, Bool, stat) throws(GitStoreError) -> Void) throws(GitStoreError) -> WorkingTreeUpdate {
+        let removed = try remove(removals)
+        var written: [String] = []
+        var createdDirectories = Set<String>()
+        for (path, data) in plan.writes {
+            let target = absolute(path)
+            var info = stat()
+            if lstat(target, &info) == 0, info.st_mode & S_IFMT == S_IFREG, Int(info.st_size) == data.count,
+               Self.contents(of: target, equal: data) {
+                try each(path, false, info)
+                continue
+            }
+            if let parent = RepositoryPath.ancestors(of: path).last, createdDirectories.insert(parent).inserted {
+                var directory = stat()
+                if !(lstat(absolute(parent), &directory) == 0 && directory.st_mode & S_IFMT == S_IFDIR) {
+                    do {
+                        try files.createDirectory(atPath: absolute(parent), withIntermediateDirectories: true)
+                    } catch {
+                        throw .fileSystem(operation: "create directory", path: absolute(parent), message: Self.message(error))
+                    }
+                }
+            }
+            // Not synced: that costs seconds for a few thousand hosts, and the committed bytes are
+            // safe in the object database anyway.
+            try Self.writeFile(data, to: target)
+            guard lstat(target, &info) == 0 else {
+                throw .fileSystem(operation: "stat", path: target, message: String(cString: strerror(errno)))
+            }
+            try each(path, true, info)
+            written.append(path)
+        }
+        return WorkingTreeUpdate(written: written, removed: removed)
+    }
+
+    /// Whether the file at `target` holds exactly `data` (its size is known to match).
+    private static func contents(of target: String, equal data: Data) -> Bool {
+        let descriptor = open(target, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        return data.withUnsafeBytes { expected -> Bool in
+            var buffer = [UInt8](repeating: 0, count: expected.count + 1)
+            var total = 0
+            while true {
+                let count = buffer.withUnsafeMutableBytes { raw in
+                    read(descriptor, raw.baseAddress! + total, raw.count - total)
+                }
+                if count < 0, errno == EINTR { continue }
+                guard count >= 0 else { return false }
+                if count == 0 { break }
+                total += count
+                if total > expected.count { return false }
+            }
+            guard total == expected.count else { return false }
+            if total == 0 { return true }
+            return buffer.withUnsafeBytes { memcmp($0.baseAddress!, expected.baseAddress!, total) == 0 }
+        }
+    }
+
+    /// Creates or truncates `target` (following a symbolic link, as `Data.write` does) and
+    /// writes `data` into it.
+    private static func writeFile(_ data: Data, to target: String) throws(GitStoreError) {
+        let descriptor = open(target, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
+        guard descriptor >= 0 else {
+            throw .fileSystem(operation: "write", path: target, message: String(cString: strerror(errno)))
+        }
+        let failure: Int32? = data.withUnsafeBytes { bytes -> Int32? in
+            var offset = 0
+            while offset < bytes.count {
+                let count = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                offset += count
+            }
+            return nil
+        }
+        let closed = close(descriptor)
+        if let failure {
+            throw .fileSystem(operation: "write", path: target, message: String(cString: strerror(failure)))
+        }
+        if closed != 0 {
+            throw .fileSystem(operation: "write", path: target, message: String(cString: strerror(errno)))
+        }
+    }
+
+    /// Removes `removals` (then any directory left empty); returns the files removed.
+    private func remove(_ removals: [String]) throws(GitStoreError) -> [String] {
         var removed: [String] = []
         for path in removals {
             guard let kind = kind(of: path), kind != .typeDirectory else { continue }
@@ -119,30 +213,7 @@ struct WorkingTree {
             removed.append(path)
             removeEmptyAncestors(of: path)
         }
-        var written: [String] = []
-        var createdDirectories = Set<String>()
-        for (path, data) in plan.writes {
-            let target = absolute(path)
-            if kind(of: path) == .typeRegular, files.contents(atPath: target) == data {
-                continue
-            }
-            if let parent = RepositoryPath.ancestors(of: path).last, createdDirectories.insert(parent).inserted {
-                do {
-                    try files.createDirectory(atPath: absolute(parent), withIntermediateDirectories: true)
-                } catch {
-                    throw .fileSystem(operation: "create directory", path: absolute(parent), message: Self.message(error))
-                }
-            }
-            // Not `.atomic`: that fsyncs every file, which costs seconds for a few thousand hosts,
-            // and the committed bytes are safe in the object database anyway.
-            do {
-                try data.write(to: URL(fileURLWithPath: target))
-            } catch {
-                throw .fileSystem(operation: "write", path: target, message: Self.message(error))
-            }
-            written.append(path)
-        }
-        return WorkingTreeUpdate(written: written, removed: removed)
+        return removed
     }
 
     /// Removes the directories above `path` that are now empty, stopping at the root.

@@ -258,3 +258,37 @@ import Testing
         #expect(try fixture.status().isEmpty)
     }
 }
+
+/// A commit with many new files stores its objects as one pack; git reads it like any other.
+@Suite struct PackedCommitTests {
+    @Test func manyNewFilesGoIntoOnePackThatGitReads() async throws {
+        let fixture = try Fixture()
+        defer { fixture.remove() }
+        var files: [String: Data] = [:]
+        for index in 0..<120 {  // more than the 100 new blobs from which a commit packs
+            files["inventory/hosts/\(index % 7)/host-\(index).json"] = bytes("{\"host\": \(index)}\n")
+        }
+        let first = try await fixture.store.commit(FileChanges(writes: files, replacedDirectories: ["inventory"]),
+                                                   author: author(), message: "first snapshot")
+        let id = try #require(first.commitID)
+        let counts = try fixture.git("count-objects", "-v").lines
+        #expect(counts.contains("packs: 1"), "\(counts)")
+        #expect(counts.contains("count: 0"), "\(counts)")
+        #expect(try fixture.git("rev-parse", "HEAD").text == id + "\n")
+        #expect(try fixture.git("show", "HEAD:inventory/hosts/3/host-3.json").stdout == bytes("{\"host\": 3}\n"))
+        #expect(try fixture.git("ls-tree", "-r", "--name-only", "HEAD").lines.count == files.count)
+        #expect(try fixture.status().isEmpty)
+        try fixture.expectSound()
+
+        // A few changed files afterwards are written as loose objects, on top of the packed commit.
+        files["inventory/hosts/0/host-0.json"] = bytes("{\"host\": \"zero\"}\n")
+        let second = try await fixture.store.commit(FileChanges(writes: files, replacedDirectories: ["inventory"]),
+                                                    author: author(1_700_000_100), message: "second")
+        #expect(second.commitID != nil)
+        #expect(try fixture.git("rev-list", "--count", "HEAD").text == "2\n")
+        #expect(try fixture.git("count-objects", "-v").lines.contains("packs: 1"))
+        #expect(try fixture.status().isEmpty)
+        #expect(try await fixture.store.readFile("inventory/hosts/0/host-0.json") == bytes("{\"host\": \"zero\"}\n"))
+        try fixture.expectSound()
+    }
+}
