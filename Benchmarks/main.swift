@@ -18,6 +18,17 @@ let quick = arguments.contains("--quick")
 let binDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
 let spotctl = binDirectory.appendingPathComponent("spotctl")
 
+/// Folders the runs wrote, removed only when the benchmark ends: on this machine's ext4 (no
+/// journal) creating a file right after thousands were deleted costs up to ten times more (the
+/// kernel skips recently freed inodes), so removing one run's repository just before the next
+/// run would slow the next run down for reasons of the benchmark's own making.
+nonisolated(unsafe) var foldersToRemove: [URL] = []
+
+func removeFolders() {
+    for folder in foldersToRemove { try? FileManager.default.removeItem(at: folder) }
+    foldersToRemove = []
+}
+
 func peakMemoryMB() -> Double {
     guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
@@ -67,13 +78,14 @@ struct SnapshotFigure {
     let seconds: Double
     let requests: Int
     let peakMB: Double
+    let phases: [String: Double]
 }
 
 func benchmarkSnapshot(hosts: Int, latency: Int) async throws -> SnapshotFigure {
     let (simulator, environment) = try startSimulator(hosts: hosts, latency: latency)
     defer { simulator.terminate(); simulator.waitUntilExit() }
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("spotctl-bench-\(UUID().uuidString)")
-    defer { try? FileManager.default.removeItem(at: folder) }
+    foldersToRemove.append(folder)
     let identity = Identity(name: "bench", email: "bench@spotctl.invalid")
     _ = try await InitCommand.run(directory: folder.path, cwd: folder, identity: identity)
     var options = SnapshotCommand.Options()
@@ -85,14 +97,15 @@ func benchmarkSnapshot(hosts: Int, latency: Int) async throws -> SnapshotFigure 
     let started = Date()
     let outcome = try await SnapshotCommand.run(repository: OperationsRepository(root: folder), options: options)
     let seconds = Date().timeIntervalSince(started)
-    return SnapshotFigure(hosts: hosts, latency: latency, seconds: seconds, requests: outcome.requests, peakMB: peakMemoryMB())
+    return SnapshotFigure(hosts: hosts, latency: latency, seconds: seconds, requests: outcome.requests, peakMB: peakMemoryMB(),
+                          phases: outcome.phaseSeconds)
 }
 
 /// Writes `count` snapshots of a 200-host inventory (each changing a few host files) through the
 /// git store, then walks the history and reads every snapshot's summary back.
 func benchmarkGitStore(count: Int) async throws -> (write: Double, read: Double, commits: Int) {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("spotctl-bench-git-\(UUID().uuidString)")
-    defer { try? FileManager.default.removeItem(at: folder) }
+    foldersToRemove.append(folder)
     let store = try GitStore.openOrInitialize(at: folder)
     let scenario = ScenarioGenerator(hosts: 200, seed: 3, vmsPerHost: 5).generate()
     var facts = Facts()
@@ -131,9 +144,16 @@ print("note: a debug build; the targets are for a release build (swift build -c 
 #endif
 print("Snapshot of a generated cloud (10 VMs per host), simulated latency per request:")
 print(pad("hosts", 8) + pad("latency", 10) + pad("wall time", 12) + pad("requests", 10) + pad("peak memory", 14) + "targets")
-let sizes = quick ? [200, 2000] : [200, 2000, 10_000]
-for hosts in sizes {
-    for latency in [0, 20] {
+// --hosts N and --latency MS pick one case; --git-only and --no-git pick the parts, --phases
+// prints where each snapshot's time went (for profiling).
+func option(_ name: String) -> Int? {
+    guard let index = arguments.firstIndex(of: name), arguments.index(after: index) < arguments.endIndex else { return nil }
+    return Int(arguments[arguments.index(after: index)])
+}
+let sizes = option("--hosts").map { [$0] } ?? (quick ? [200, 2000] : [200, 2000, 10_000])
+let latencies = option("--latency").map { [$0] } ?? [0, 20]
+for hosts in sizes where !arguments.contains("--git-only") {
+    for latency in latencies {
         let figure = try await benchmarkSnapshot(hosts: hosts, latency: latency)
         var targets: [String] = []
         if hosts == 2000 {
@@ -143,11 +163,20 @@ for hosts in sizes {
         if hosts == 10_000 { targets.append("peak < 500 MB: \(figure.peakMB < 500 ? "met" : "MISSED")") }
         print(pad("\(hosts)", 8) + pad("\(latency) ms", 10) + pad(String(format: "%.2f s", figure.seconds), 12)
               + pad("\(figure.requests)", 10) + pad(String(format: "%.0f MB", figure.peakMB), 14) + targets.joined(separator: "; "))
+        if arguments.contains("--phases") {
+            print("        " + ["fetch", "views", "encode", "scan", "git"].map { String(format: "%@ %.2f s", $0, figure.phases[$0] ?? 0) }
+                .joined(separator: ", "))
+        }
     }
 }
+if arguments.contains("--no-git") {
+    removeFolders()
+    exit(0)
+}
 print("")
-let snapshots = quick ? 200 : 1000
+let snapshots = option("--snapshots") ?? (quick ? 200 : 1000)
 let git = try await benchmarkGitStore(count: snapshots)
 print("Git store, \(snapshots) snapshots of a 200-host inventory:")
 print(String(format: "  write and commit: %.2f s (%.1f ms per snapshot)", git.write, git.write * 1000 / Double(snapshots)))
 print(String(format: "  walk the history and read every summary: %.2f s (%d snapshots read)", git.read, git.commits))
+removeFolders()

@@ -35,6 +35,9 @@ public enum SnapshotCommand {
         public let seconds: Double
         public let hosts: Int
         public let servers: Int
+        /// Seconds per phase: `fetch`, `views` (derived views and diff), `encode`, `scan` (the
+        /// secret check) and `git` (writing and committing), for the benchmarks.
+        public var phaseSeconds: [String: Double] = [:]
 
         /// The one line printed at the end.
         public var summaryLine: String {
@@ -105,6 +108,14 @@ public enum SnapshotCommand {
         }
         let requests = await transport.requestCount
         await transport.shutdown()
+        var phases: [String: Double] = [:]
+        var mark = started
+        func phase(_ name: String) {
+            let now = Date()
+            phases[name, default: 0] += now.timeIntervalSince(mark)
+            mark = now
+        }
+        phase("fetch")
 
         // Compare with the previous snapshot; refuse to lose half the cloud unless forced.
         let previousFacts: Facts?
@@ -124,7 +135,9 @@ public enum SnapshotCommand {
         let after = Inventory(facts: facts, configuration: configuration)
         let before = previousFacts.map { Inventory(facts: $0, configuration: configuration) }
         let diff = SnapshotDiff(before: before, after: after)
+        phase("views")
         let files = InventoryFiles.encode(facts, summary: SnapshotSummary(after))
+        phase("encode")
 
         // The last line of defence: no configured secret may reach the inventory, in clear or base64.
         let redactor = Redactor(secrets: secrets)
@@ -132,6 +145,7 @@ public enum SnapshotCommand {
             throw SpotError.bug("a secret reached \(leaked) in the snapshot; nothing was written")
         }
 
+        phase("scan")
         let changes = FileChanges(writes: files, replacedDirectories: [InventoryFiles.directory])
         let result: Result
         do {
@@ -147,9 +161,11 @@ public enum SnapshotCommand {
             throw SpotError("cannot write the snapshot into \(repository.root.path): \(error)",
                             hint: "finish or abort what git is doing there, then run spotctl snapshot again")
         }
+        phase("git")
         let seconds = Date().timeIntervalSince(started)
-        let outcome = Outcome(result: result, diff: diff, notes: notes, requests: requests, seconds: seconds,
+        var outcome = Outcome(result: result, diff: diff, notes: notes, requests: requests, seconds: seconds,
                               hosts: Set(facts.services.map(\.host)).count, servers: facts.servers.count)
+        outcome.phaseSeconds = phases
         LastRun.write(repository: repository, outcome: outcome, at: options.now)
         return outcome
     }
