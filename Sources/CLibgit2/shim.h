@@ -2,4 +2,9 @@
 #define SPOTCTL_CLIBGIT2_SHIM_H
 #include <git2.h>
 #include <git2/sys/mempack.h>
+
+/* git_libgit2_opts is variadic, which Swift cannot call: one wrapper per option used. */
+static inline int spotctl_git_set_cache_object_limit(git_object_t type, size_t bytes) {
+    return git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, type, bytes);
+}
 #endif

@@ -253,6 +253,24 @@ public actor GitStore {
         try repository.blobData(git_oid.parse(id))
     }
 
+    /// The bytes of several blobs in one call, keyed by id.
+    public func readBlobs(_ ids: [String]) throws(GitStoreError) -> [String: Data] {
+        var result: [String: Data] = [:]
+        for id in ids where result[id] == nil {
+            result[id] = try repository.blobData(git_oid.parse(id))
+        }
+        return result
+    }
+
+    /// The blob id of the file at `path` in `revision`, nil when there is none.
+    public func blobID(of path: String, at revision: String = "HEAD") throws(GitStoreError) -> String? {
+        let path = try RepositoryPath.validateFile(path)
+        guard let entry = try repository.entry(at: path, in: repository.tree(at: revision)), entry.type == GIT_OBJECT_BLOB else {
+            return nil
+        }
+        return entry.id.hex
+    }
+
     /// Every file under `directory` at `revision` with its bytes, keyed by path.
     public func readFiles(under directory: String, at revision: String = "HEAD") throws(GitStoreError) -> [String: Data] {
         var result: [String: Data] = [:]
@@ -318,6 +336,13 @@ public actor GitStore {
         let old = try from.map { revision throws(GitStoreError) in try repository.tree(at: revision) }
         let new = try repository.tree(at: to)
         return try repository.changedPaths(from: old, to: new)
+    }
+
+    /// `changedPaths`, with the blob ids on either side of each change.
+    public func changedFiles(from: String?, to: String) throws(GitStoreError) -> [ChangedFile] {
+        let old = try from.map { revision throws(GitStoreError) in try repository.tree(at: revision) }
+        let new = try repository.tree(at: to)
+        return try repository.changedFiles(from: old, to: new)
     }
 
     /// Where a walk starts; nil for `HEAD` on an unborn branch.

@@ -3,8 +3,14 @@ import Foundation
 
 /// libgit2's global state, set up once for the life of the process (never shut down).
 enum LibGit2 {
-    /// `git_libgit2_init` runs exactly once, the first time this is read.
-    static let initialized: Int32 = git_libgit2_init()
+    /// `git_libgit2_init` runs exactly once, the first time this is read. Trees up to 1 MiB are
+    /// kept in libgit2's object cache (the default is 4 KiB): the `inventory/hosts` tree of a large
+    /// cloud is read again for every comparison of two snapshots.
+    static let initialized: Int32 = {
+        let code = git_libgit2_init()
+        _ = spotctl_git_set_cache_object_limit(GIT_OBJECT_TREE, 1 << 20)
+        return code
+    }()
 
     static func ensureInitialized() {
         _ = initialized

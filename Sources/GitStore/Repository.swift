@@ -422,6 +422,10 @@ final class Repository {
 
     /// The paths that differ between two trees (nil is the empty tree).
     func changedPaths(from old: TreeHandle?, to new: TreeHandle?) throws(GitStoreError) -> [ChangedPath] {
+        try changedFiles(from: old, to: new).map { ChangedPath(path: $0.path, kind: $0.kind) }
+    }
+
+    func changedFiles(from old: TreeHandle?, to new: TreeHandle?) throws(GitStoreError) -> [ChangedFile] {
         var out: OpaquePointer?
         let code = withExtendedLifetime((old, new)) {
             git_diff_tree_to_tree(&out, pointer, old?.pointer, new?.pointer, nil)
@@ -429,7 +433,7 @@ final class Repository {
         try LibGit2.check(code, "git_diff_tree_to_tree")
         guard let out else { return [] }
         let diff = DiffHandle(out)
-        var result: [ChangedPath] = []
+        var result: [ChangedFile] = []
         withExtendedLifetime(diff) {
             let count = git_diff_num_deltas(diff.pointer)
             for index in 0..<count {
@@ -448,7 +452,9 @@ final class Repository {
                     rawPath = delta.new_file.path ?? delta.old_file.path
                 }
                 if let rawPath {
-                    result.append(ChangedPath(path: String(cString: rawPath), kind: kind))
+                    result.append(ChangedFile(path: String(cString: rawPath), kind: kind,
+                                              oldBlobID: kind == .added ? nil : delta.old_file.id.hex,
+                                              newBlobID: kind == .deleted ? nil : delta.new_file.id.hex))
                 }
             }
         }

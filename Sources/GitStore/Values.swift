@@ -119,6 +119,24 @@ public struct ChangedPath: Sendable, Equatable, Hashable, CustomStringConvertibl
     }
 }
 
+/// A path that differs between two trees, with the blob ids on either side, so that both versions
+/// can be read with `GitStore.readBlob(_:)` without walking the trees again.
+public struct ChangedFile: Sendable, Equatable, Hashable {
+    public var path: String
+    public var kind: ChangedPath.Kind
+    /// The blob before (nil when added).
+    public var oldBlobID: String?
+    /// The blob after (nil when deleted).
+    public var newBlobID: String?
+
+    public init(path: String, kind: ChangedPath.Kind, oldBlobID: String?, newBlobID: String?) {
+        self.path = path
+        self.kind = kind
+        self.oldBlobID = oldBlobID
+        self.newBlobID = newBlobID
+    }
+}
+
 /// A file (blob) in a tree at some revision. Read its bytes with `GitStore.readBlob(_:)`.
 public struct TreeFile: Sendable, Equatable, Hashable {
     /// Repository-relative path.

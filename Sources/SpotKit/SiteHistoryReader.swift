@@ -5,20 +5,21 @@ import SpotSite
 
 /// Reads the history the site draws from the git history of `inventory/`, through the git store
 /// and without a checkout. The cost grows with what changed, not with the size of each snapshot:
-/// per snapshot it reads `summary.json`, compares the two trees (libgit2 skips unchanged
-/// subtrees by id), and decodes only the files that changed: `aggregates.json` for hosts that
-/// moved, and the changed host files for VMs that started or stopped.
+/// between two snapshots it compares the trees (libgit2 skips unchanged subtrees by id) and keeps
+/// the blob ids of what changed — `summary.json` for the charts, `aggregates.json` for hosts that
+/// moved, host files for VMs that started or stopped — then reads and decodes each distinct blob
+/// once, on every core.
 enum SiteHistoryReader {
-    private struct AggregatesDocument: Decodable {
-        struct Entry: Decodable {
+    private struct AggregatesDocument: Decodable, Sendable {
+        struct Entry: Decodable, Sendable {
             let name: String
             let hosts: [String]
         }
         let aggregates: [Entry]
     }
 
-    private struct HostDocument: Decodable {
-        struct ServerEntry: Decodable {
+    private struct HostDocument: Decodable, Sendable {
+        struct ServerEntry: Decodable, Sendable, Hashable {
             let id: String
             let name: String
         }
@@ -26,8 +27,19 @@ enum SiteHistoryReader {
         let servers: [ServerEntry]
     }
 
+    /// A decoded blob: what the history needs of each kind of file.
+    private enum Decoded: Sendable {
+        case summary(SnapshotSummary?)
+        case membership([String: [String]])
+        case host(HostDocument?)
+        case none
+    }
+
     static func read(store: GitStore, configuration: Configuration, upTo revision: String, limit: Int) async throws(SpotError) -> SiteHistory {
         let directory = InventoryFiles.directory
+        let summaryPath = "\(directory)/summary.json"
+        let aggregatesPath = "\(directory)/aggregates.json"
+        let hostPrefix = "\(directory)/hosts/"
         let commits: [CommitInfo]
         do {
             commits = try await store.history(of: directory, from: revision, limit: limit + 1)
@@ -36,86 +48,129 @@ enum SiteHistoryReader {
         }
         let truncated = commits.count > limit
         let chosen = Array(commits.prefix(limit).reversed())
-        let rules = GPUTypeRules(configuration: configuration)
-        let decoder = JSONDecoder()
+        guard let first = chosen.first else { return SiteHistory(truncated: truncated) }
 
-        func readDocument<T: Decodable>(_ type: T.Type, _ path: String, at commit: String) async -> T? {
-            guard let data = try? await store.readFile(path, at: commit) else { return nil }
-            return try? decoder.decode(type, from: data)
+        // 1. Which blobs each snapshot changed, from libgit2's tree comparison (unchanged subtrees
+        //    are skipped by id): the summary, the aggregates and the host files, by blob id.
+        struct Step {
+            var summary: String?
+            var aggregates: String?
+            var hosts: [ChangedFile] = []
         }
-        /// Host → its GPU-pool aggregates, sorted.
-        func membership(_ document: AggregatesDocument?) -> [String: [String]] {
-            var hosts: [String: [String]] = [:]
-            for aggregate in document?.aggregates ?? [] {
-                guard case .gpuPool = rules.kind(ofAggregate: aggregate.name) else { continue }
-                for host in aggregate.hosts { hosts[host, default: []].append(aggregate.name) }
+        var steps: [Step] = []
+        var wanted = Set<String>()
+        var kinds: [String: String] = [:]  // blob id -> path of the kind of file it is
+        do {
+            var step = Step()
+            step.summary = try await store.blobID(of: summaryPath, at: first.id)
+            step.aggregates = try await store.blobID(of: aggregatesPath, at: first.id)
+            steps.append(step)
+            for (previous, commit) in zip(chosen, chosen.dropFirst()) {
+                var step = Step(summary: steps.last?.summary, aggregates: steps.last?.aggregates)
+                for change in try await store.changedFiles(from: previous.id, to: commit.id) {
+                    if change.path == summaryPath {
+                        step.summary = change.newBlobID
+                    } else if change.path == aggregatesPath {
+                        step.aggregates = change.newBlobID
+                    } else if change.path.hasPrefix(hostPrefix) && change.path.hasSuffix(".json") {
+                        step.hosts.append(change)
+                        for id in [change.oldBlobID, change.newBlobID].compactMap({ $0 }) {
+                            wanted.insert(id)
+                            kinds[id] = hostPrefix
+                        }
+                    }
+                }
+                steps.append(step)
             }
-            return hosts.mapValues { $0.sorted() }
+        } catch {
+            throw SpotError("cannot compare the snapshots of \(directory)/: \(error)")
+        }
+        for step in steps {
+            if let id = step.summary { wanted.insert(id); kinds[id] = summaryPath }
+            if let id = step.aggregates { wanted.insert(id); kinds[id] = aggregatesPath }
         }
 
+        // 2. Each distinct blob read once and decoded once, on every core.
+        let blobs: [String: Data]
+        do {
+            blobs = try await store.readBlobs(wanted.sorted())
+        } catch {
+            throw SpotError("cannot read the history of \(directory)/: \(error)")
+        }
+        let rules = GPUTypeRules(configuration: configuration)
+        let ids = wanted.sorted()
+        let kindOf = kinds
+        let decodedList = parallelMap(ids) { id -> Decoded in
+            guard let data = blobs[id] else { return .none }
+            let decoder = JSONDecoder()
+            switch kindOf[id] {
+            case summaryPath:
+                return .summary(try? decoder.decode(SnapshotSummary.self, from: data))
+            case aggregatesPath:
+                var hosts: [String: [String]] = [:]
+                for aggregate in (try? decoder.decode(AggregatesDocument.self, from: data))?.aggregates ?? [] {
+                    guard case .gpuPool = rules.kind(ofAggregate: aggregate.name) else { continue }
+                    for host in aggregate.hosts { hosts[host, default: []].append(aggregate.name) }
+                }
+                return .membership(hosts.mapValues { $0.sorted() })
+            default:
+                return .host(try? decoder.decode(HostDocument.self, from: data))
+            }
+        }
+        let decoded = Dictionary(uniqueKeysWithValues: zip(ids, decodedList))
+
+        // 3. The points and each host's events, oldest first.
         var points: [SiteHistory.Point] = []
         var events: [String: [SiteHistory.HostEvent]] = [:]
-        var previous: CommitInfo?
         var previousMembership: [String: [String]]?
-        for commit in chosen {
-            let summary = await readDocument(SnapshotSummary.self, "\(directory)/summary.json", at: commit.id)
+        for (commit, step) in zip(chosen, steps) {
+            var summary: SnapshotSummary?
+            if let id = step.summary, case .summary(let value)? = decoded[id] { summary = value }
+            var membership: [String: [String]] = [:]
+            if let id = step.aggregates, case .membership(let value)? = decoded[id] { membership = value }
             var moves: [SiteHistory.HostMove] = []
-            if let previous {
-                let changed: [ChangedPath]
-                do {
-                    changed = try await store.changedPaths(from: previous.id, to: commit.id)
-                } catch {
-                    throw SpotError("cannot compare the snapshots \(previous.id.prefix(12)) and \(commit.id.prefix(12)): \(error)")
-                }
-                let aggregatesPath = "\(directory)/aggregates.json"
-                if changed.contains(where: { $0.path == aggregatesPath }) {
-                    let before: [String: [String]]
-                    if let known = previousMembership {
-                        before = known
-                    } else {
-                        before = membership(await readDocument(AggregatesDocument.self, aggregatesPath, at: previous.id))
-                    }
-                    let after = membership(await readDocument(AggregatesDocument.self, aggregatesPath, at: commit.id))
-                    for host in Set(before.keys).union(after.keys).sorted() where before[host] != after[host] {
-                        let move = SiteHistory.HostMove(host: host, from: before[host] ?? [], to: after[host] ?? [])
-                        moves.append(move)
-                        let from = move.from.isEmpty ? "no GPU pool" : move.from.joined(separator: ", ")
-                        let to = move.to.isEmpty ? "no GPU pool" : move.to.joined(separator: ", ")
-                        events[host, default: []].append(.init(commit: commit.id, date: commit.date, text: "moved from \(from) to \(to)"))
-                    }
-                    previousMembership = after
-                }
-                let hostPrefix = "\(directory)/hosts/"
-                for path in changed where path.path.hasPrefix(hostPrefix) && path.path.hasSuffix(".json") {
-                    var old: HostDocument?
-                    var new: HostDocument?
-                    if path.kind != .added { old = await readDocument(HostDocument.self, path.path, at: previous.id) }
-                    if path.kind != .deleted { new = await readDocument(HostDocument.self, path.path, at: commit.id) }
-                    guard let name = new?.name ?? old?.name else { continue }
-                    let text: String
-                    switch (old, new) {
-                    case (nil, _?): text = "appeared in the inventory"
-                    case (_?, nil): text = "left the inventory"
-                    case let (old?, new?):
-                        let oldIDs = Set(old.servers.map(\.id))
-                        let newIDs = Set(new.servers.map(\.id))
-                        let started = new.servers.filter { !oldIDs.contains($0.id) }.map(\.name)
-                        let stopped = old.servers.filter { !newIDs.contains($0.id) }.map(\.name)
-                        if started.isEmpty && stopped.isEmpty {
-                            text = "facts changed (\(new.servers.count) VMs)"
-                        } else {
-                            var parts = ["VMs \(old.servers.count) → \(new.servers.count)"]
-                            if !started.isEmpty { parts.append("started " + started.joined(separator: ", ")) }
-                            if !stopped.isEmpty { parts.append("stopped " + stopped.joined(separator: ", ")) }
-                            text = parts.joined(separator: "; ")
-                        }
-                    case (nil, nil): continue
-                    }
-                    events[name, default: []].append(.init(commit: commit.id, date: commit.date, text: text))
+            if let before = previousMembership, before != membership {
+                var moved = membership.keys.filter { before[$0] != membership[$0] }
+                moved += before.keys.filter { membership[$0] == nil }
+                for host in moved.sorted() {
+                    let move = SiteHistory.HostMove(host: host, from: before[host] ?? [], to: membership[host] ?? [])
+                    moves.append(move)
+                    let from = move.from.isEmpty ? "no GPU pool" : move.from.joined(separator: ", ")
+                    let to = move.to.isEmpty ? "no GPU pool" : move.to.joined(separator: ", ")
+                    events[host, default: []].append(.init(commit: commit.id, date: commit.date, text: "moved from \(from) to \(to)"))
                 }
             }
+            previousMembership = membership
+            for change in step.hosts {
+                func host(_ id: String?) -> HostDocument? {
+                    guard let id, case .host(let value)? = decoded[id] else { return nil }
+                    return value
+                }
+                let old = host(change.oldBlobID)
+                let new = host(change.newBlobID)
+                guard let name = new?.name ?? old?.name else { continue }
+                let text: String
+                switch (old, new) {
+                case (nil, _?): text = "appeared in the inventory"
+                case (_?, nil): text = "left the inventory"
+                case let (old?, new?):
+                    let oldIDs = Set(old.servers.map(\.id))
+                    let newIDs = Set(new.servers.map(\.id))
+                    let started = new.servers.filter { !oldIDs.contains($0.id) }.map(\.name)
+                    let stopped = old.servers.filter { !newIDs.contains($0.id) }.map(\.name)
+                    if started.isEmpty && stopped.isEmpty {
+                        text = "facts changed (\(new.servers.count) VMs)"
+                    } else {
+                        var parts = ["VMs \(old.servers.count) → \(new.servers.count)"]
+                        if !started.isEmpty { parts.append("started " + started.joined(separator: ", ")) }
+                        if !stopped.isEmpty { parts.append("stopped " + stopped.joined(separator: ", ")) }
+                        text = parts.joined(separator: "; ")
+                    }
+                case (nil, nil): continue
+                }
+                events[name, default: []].append(.init(commit: commit.id, date: commit.date, text: text))
+            }
             points.append(SiteHistory.Point(commit: commit.id, date: commit.date, subject: commit.summary, summary: summary, moves: moves))
-            previous = commit
         }
         return SiteHistory(points: points, hostEvents: events.mapValues { Array($0.reversed()) }, truncated: truncated)
     }

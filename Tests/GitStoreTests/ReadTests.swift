@@ -140,4 +140,24 @@ private func history(_ fixture: Fixture) async throws -> [String] {
         let error = await #expect(throws: GitStoreError.self) { try await store.changedPaths(from: "nope", to: "HEAD") }
         #expect(error == .unknownRevision("nope"))
     }
+
+    @Test func changedFilesCarryTheBlobIdsOnEitherSide() async throws {
+        let fixture = try Fixture()
+        defer { fixture.remove() }
+        let ids = try await history(fixture)
+        let store = fixture.store
+        let changes = try await store.changedFiles(from: ids[1], to: ids[2])
+        #expect(changes.map(\.path) == ["inventory/hosts/b.json"])
+        let change = try #require(changes.first)
+        // The ids are git's own: `git rev-parse REV:PATH` names the same blobs.
+        #expect(change.oldBlobID == (try fixture.git("rev-parse", "\(ids[1]):inventory/hosts/b.json").lines.first))
+        #expect(change.newBlobID == (try fixture.git("rev-parse", "\(ids[2]):inventory/hosts/b.json").lines.first))
+        #expect(try await store.blobID(of: "inventory/hosts/b.json", at: ids[2]) == change.newBlobID)
+        #expect(try await store.blobID(of: "inventory/hosts/none.json", at: ids[2]) == nil)
+        let blobs = try await store.readBlobs([change.oldBlobID!, change.newBlobID!])
+        #expect(blobs[change.newBlobID!] == (try await store.readFile("inventory/hosts/b.json", at: ids[2])))
+        #expect(blobs[change.oldBlobID!] == (try await store.readFile("inventory/hosts/b.json", at: ids[1])))
+        let added = try await store.changedFiles(from: nil, to: ids[0])
+        #expect(added.allSatisfy { $0.kind == .added && $0.oldBlobID == nil && $0.newBlobID != nil })
+    }
 }
