@@ -90,16 +90,21 @@ struct RenderFigure {
     let apiFiles: Int
     let snapshots: Int
     let setupSeconds: Double
+    let phases: [(name: String, seconds: Double)]
 }
 
-func benchmarkRender(hosts: Int, snapshots: Int) async throws -> RenderFigure {
+func benchmarkRender(hosts: Int, snapshots: Int, keep: Bool = false) async throws -> RenderFigure {
     let (repository, setup) = try await makeRenderBenchRepository(hosts: hosts, snapshots: snapshots)
-    defer { try? FileManager.default.removeItem(at: repository.root) }
+    defer { if keep { print("  kept the repository: \(repository.root.path)") } else { try? FileManager.default.removeItem(at: repository.root) } }
     var options = RenderCommand.Options()
     options.cwd = repository.root
     options.environment = [:]
+    // Building the repository leaves thousands of dirty pages; flush them so that the render is
+    // measured, not the setup's write-back.
+    sync()
     let started = Date()
     let outcome = try await RenderCommand.run(repository: repository, options: options)
     let seconds = Date().timeIntervalSince(started)
-    return RenderFigure(seconds: seconds, pages: outcome.pages, apiFiles: outcome.apiFiles, snapshots: outcome.snapshots, setupSeconds: setup)
+    return RenderFigure(seconds: seconds, pages: outcome.pages, apiFiles: outcome.apiFiles, snapshots: outcome.snapshots, setupSeconds: setup,
+                        phases: outcome.phases)
 }

@@ -144,15 +144,16 @@ print("note: a debug build; the targets are for a release build (swift build -c 
 #endif
 print("Snapshot of a generated cloud (10 VMs per host), simulated latency per request:")
 print(pad("hosts", 8) + pad("latency", 10) + pad("wall time", 12) + pad("requests", 10) + pad("peak memory", 14) + "targets")
-// --hosts N and --latency MS pick one case; --git-only and --no-git pick the parts, --phases
-// prints where each snapshot's time went (for profiling).
+// --hosts N and --latency MS pick one case; --git-only, --no-git, --no-render and --render-only pick
+// the parts, --phases prints where each snapshot's time went, --render-hosts N and
+// --render-snapshots N size the render case and --keep keeps its repository (for profiling).
 func option(_ name: String) -> Int? {
     guard let index = arguments.firstIndex(of: name), arguments.index(after: index) < arguments.endIndex else { return nil }
     return Int(arguments[arguments.index(after: index)])
 }
 let sizes = option("--hosts").map { [$0] } ?? (quick ? [200, 2000] : [200, 2000, 10_000])
 let latencies = option("--latency").map { [$0] } ?? [0, 20]
-for hosts in sizes where !arguments.contains("--git-only") {
+for hosts in sizes where !arguments.contains("--git-only") && !arguments.contains("--render-only") {
     for latency in latencies {
         let figure = try await benchmarkSnapshot(hosts: hosts, latency: latency)
         var targets: [String] = []
@@ -169,7 +170,19 @@ for hosts in sizes where !arguments.contains("--git-only") {
         }
     }
 }
-if arguments.contains("--no-git") {
+if !arguments.contains("--git-only") && !arguments.contains("--no-render") {
+    // The dashboard: render a 2,000-host inventory with 200 snapshots of history.
+    let renderHosts = option("--render-hosts") ?? 2000
+    let renderSnapshots = option("--render-snapshots") ?? 200
+    let render = try await benchmarkRender(hosts: renderHosts, snapshots: renderSnapshots, keep: arguments.contains("--keep"))
+    print("")
+    print("Render (spotctl render) of a \(renderHosts)-host inventory with \(render.snapshots) snapshots of history"
+          + String(format: " (building the repository took %.1f s):", render.setupSeconds))
+    let target = renderHosts == 2000 && renderSnapshots >= 200 ? "  target < 2 s: \(render.seconds < 2 ? "met" : "MISSED")" : ""
+    print(String(format: "  %.2f s for %d pages and %d API files", render.seconds, render.pages, render.apiFiles) + target)
+    print("  " + render.phases.map { $0.name + String(format: " %.2f s", $0.seconds) }.joined(separator: ", "))
+}
+if arguments.contains("--no-git") || arguments.contains("--render-only") {
     removeFolders()
     exit(0)
 }
