@@ -38,7 +38,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
-        .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
     ],
     targets: [
         .target(
@@ -85,7 +84,7 @@ let package = Package(
         ),
         .target(
             name: "SpotSite",
-            dependencies: ["SpotCore", .product(name: "Mustache", package: "swift-mustache")],
+            dependencies: ["SpotCore"],
             swiftSettings: swiftSettings
         ),
         .target(

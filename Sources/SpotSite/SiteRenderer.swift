@@ -1,6 +1,5 @@
 public import Foundation
 public import SpotCore
-import Mustache
 
 /// Renders the static dashboard and the static API (SPEC section 7) from one snapshot's derived
 /// views, its history, the command log and the change files. Pure: it returns the files (path
@@ -46,10 +45,7 @@ public struct SiteRenderer: Sendable {
             case .log: (template, path, context) = ("log", "log.html", pages.logPage())
             case .search: (template, path, context) = ("search", "search.html", pages.searchPage())
             }
-            guard let html = library.render(context, withTemplate: template) else {
-                throw SiteError("the template \(template).mustache is missing", hint: "restore it, or remove the repository's override folder")
-            }
-            return (path, Data(html.utf8))
+            return (path, Data(try library.render(context, template: template)))
         }
         var files = Dictionary(rendered, uniquingKeysWith: { first, _ in first })
         for (path, text) in templates.assets {
