@@ -91,9 +91,15 @@ enum SiteHistoryReader {
         }
 
         // 2. Each distinct blob read once and decoded once, on every core.
+        //    Reading inflates objects: a second handle on the repository reads half of them.
         let blobs: [String: Data]
         do {
-            blobs = try await store.readBlobs(wanted.sorted())
+            let all = wanted.sorted()
+            let second = try GitStore(openingRepositoryAt: store.workTree)
+            let half = all.count / 2
+            async let first = store.readBlobs(Array(all[..<half]))
+            async let rest = second.readBlobs(Array(all[half...]))
+            blobs = try await first.merging(try await rest) { old, _ in old }
         } catch {
             throw SpotError("cannot read the history of \(directory)/: \(error)")
         }

@@ -274,8 +274,16 @@ public enum InventoryFiles {
         facts.projects = try read(ListDocument<Project>.self, prefix + "projects.json").items
         facts.servers = try read(ListDocument<Server>.self, prefix + "unplaced-servers.json").items
         var devices: [NetBoxDevice] = []
-        for path in files.keys.sorted() where path.hasPrefix(prefix + "hosts/") && path.hasSuffix(".json") {
-            let host = try read(HostDocument.self, path)
+        // Host files are most of a snapshot: decoded on every core.
+        let hostPaths = files.keys.filter { $0.hasPrefix(prefix + "hosts/") && $0.hasSuffix(".json") }.sorted()
+        let hosts = try parallelMap(hostPaths) { path throws(InventoryError) -> HostDocument in
+            do {
+                return try JSONDecoder().decode(HostDocument.self, from: files[path]!)
+            } catch {
+                throw InventoryError(path: path, message: "cannot be read: \(error)")
+            }
+        }
+        for (path, host) in zip(hostPaths, hosts) {
             try checkVersion(host.formatVersion, path)
             if let service = host.service { facts.services.append(service) }
             facts.hypervisors.append(contentsOf: host.hypervisors)

@@ -1,8 +1,8 @@
 import Dispatch
 import Foundation
 
-/// `items.map(transform)` on every core, in order; the first error thrown wins. Rendering is CPU
-/// work with no I/O, so a bounded pool of threads (one per core) is the right tool.
+/// `items.map(transform)` on every core, in order; the first error thrown wins. For CPU work with
+/// no I/O (decoding a snapshot, rendering pages): a bounded pool of threads, one per core.
 public func parallelMap<Item: Sendable, Result: Sendable, Failure: Error>(
     _ items: [Item], _ transform: @Sendable (Item) throws(Failure) -> Result
 ) throws(Failure) -> [Result] {
