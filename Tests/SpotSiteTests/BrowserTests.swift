@@ -7,8 +7,9 @@ import SpotSimulator
 
 /// The rendered sites in a real headless browser (Debian's chromium, which `make test` installs):
 /// pages load from `file://`, their scripts run, nothing logs an error, nothing scrolls sideways at
-/// 400 pixels, and screenshots of each kind of page land in `.build/site-screenshots/`.
-@Suite struct BrowserTests {
+/// 400 pixels, and screenshots of each kind of page land in `.build/site-screenshots/`. One
+/// browser at a time: each is a heavy process and the machine has two cores.
+@Suite(.serialized) struct BrowserTests {
     /// One page of each kind in the demo site.
     static let pages = ["index.html", "types/L40.html", "hosts/CA1-ESC812-101.html", "contracts.html", "history.html",
                         "changes.html", "log.html", "search.html"]
