@@ -5,7 +5,7 @@ import TestSupport
 
 /// Self-tests of the headless-browser harness (Tests/TestSupport/Browser.swift) on small fixture
 /// pages. They need Debian's chromium, which `make test` installs: without it they fail, saying so.
-@Suite("BrowserHarness")
+@Suite("BrowserHarness", .serialized)
 struct BrowserHarnessTests {
     /// Writes `files` (name → content) to a fresh folder and returns it.
     private func fixture(_ files: [String: String]) throws -> TemporaryDirectory {
