@@ -243,9 +243,8 @@ public enum RenderCommand {
             for directory in Set(paths.map { ($0 as NSString).deletingLastPathComponent }).sorted() where !directory.isEmpty {
                 try fileManager.createDirectory(at: staging.appendingPathComponent(directory), withIntermediateDirectories: true)
             }
-            // Creating thousands of files waits on the file system: several at a time.
             let base = staging.path
-            _ = try parallelMap(paths) { path in try writeFile(site[path]!, to: base + "/" + path) }
+            for path in paths { try writeFile(site[path]!, to: base + "/" + path) }
             try Data("This folder is written by `spotctl render`; a new render replaces it.\n".utf8)
                 .write(to: staging.appendingPathComponent(marker))
             if fileManager.fileExists(atPath: output.path) {

@@ -30,9 +30,20 @@ enum SiteHistoryReader {
     /// A decoded blob: what the history needs of each kind of file.
     private enum Decoded: Sendable {
         case summary(SnapshotSummary?)
-        case membership([String: [String]])
-        case host(HostDocument?)
+        /// GPU-pool aggregate → its hosts, sorted.
+        case aggregates([String: [String]])
+        case host(InventoryScanner.HostServers?)
         case none
+    }
+
+    /// Binary search in a sorted list.
+    static func sortedContains(_ list: [String], _ value: String) -> Bool {
+        var low = 0, high = list.count
+        while low < high {
+            let middle = (low + high) / 2
+            if list[middle] < value { low = middle + 1 } else { high = middle }
+        }
+        return low < list.count && list[low] == value
     }
 
     static func read(store: GitStore, configuration: Configuration, upTo revision: String, limit: Int) async throws(SpotError) -> SiteHistory {
@@ -108,19 +119,26 @@ enum SiteHistoryReader {
         let kindOf = kinds
         let decodedList = parallelMap(ids) { id -> Decoded in
             guard let data = blobs[id] else { return .none }
-            let decoder = JSONDecoder()
             switch kindOf[id] {
             case summaryPath:
-                return .summary(try? decoder.decode(SnapshotSummary.self, from: data))
+                return .summary(try? JSONDecoder().decode(SnapshotSummary.self, from: data))
             case aggregatesPath:
-                var hosts: [String: [String]] = [:]
-                for aggregate in (try? decoder.decode(AggregatesDocument.self, from: data))?.aggregates ?? [] {
+                // The scanner reads only names and hosts; JSONDecoder is the fallback.
+                let list = InventoryScanner.aggregates(Array(data))
+                    ?? ((try? JSONDecoder().decode(AggregatesDocument.self, from: data))?.aggregates ?? [])
+                        .map { InventoryScanner.AggregateHosts(name: $0.name, hosts: $0.hosts) }
+                var pools: [String: [String]] = [:]
+                for aggregate in list {
                     guard case .gpuPool = rules.kind(ofAggregate: aggregate.name) else { continue }
-                    for host in aggregate.hosts { hosts[host, default: []].append(aggregate.name) }
+                    pools[aggregate.name] = aggregate.hosts.sorted()
                 }
-                return .membership(hosts.mapValues { $0.sorted() })
+                return .aggregates(pools)
             default:
-                return .host(try? decoder.decode(HostDocument.self, from: data))
+                if let host = InventoryScanner.host(Array(data)) { return .host(host) }
+                guard let document = try? JSONDecoder().decode(HostDocument.self, from: data) else { return .host(nil) }
+                return .host(InventoryScanner.HostServers(name: document.name, servers: document.servers.map {
+                    InventoryScanner.HostServers.Server(id: $0.id, name: $0.name)
+                }))
             }
         }
         let decoded = Dictionary(uniqueKeysWithValues: zip(ids, decodedList))
@@ -128,27 +146,35 @@ enum SiteHistoryReader {
         // 3. The points and each host's events, oldest first.
         var points: [SiteHistory.Point] = []
         var events: [String: [SiteHistory.HostEvent]] = [:]
-        var previousMembership: [String: [String]]?
+        var previousPools: [String: [String]]?
         for (commit, step) in zip(chosen, steps) {
             var summary: SnapshotSummary?
             if let id = step.summary, case .summary(let value)? = decoded[id] { summary = value }
-            var membership: [String: [String]] = [:]
-            if let id = step.aggregates, case .membership(let value)? = decoded[id] { membership = value }
+            var pools: [String: [String]] = [:]
+            if let id = step.aggregates, case .aggregates(let value)? = decoded[id] { pools = value }
             var moves: [SiteHistory.HostMove] = []
-            if let before = previousMembership, before != membership {
-                var moved = membership.keys.filter { before[$0] != membership[$0] }
-                moved += before.keys.filter { membership[$0] == nil }
-                for host in moved.sorted() {
-                    let move = SiteHistory.HostMove(host: host, from: before[host] ?? [], to: membership[host] ?? [])
-                    moves.append(move)
-                    let from = move.from.isEmpty ? "no GPU pool" : move.from.joined(separator: ", ")
-                    let to = move.to.isEmpty ? "no GPU pool" : move.to.joined(separator: ", ")
-                    events[host, default: []].append(.init(commit: commit.id, date: commit.date, text: "moved from \(from) to \(to)"))
+            if let before = previousPools {
+                // Only hosts that entered or left a GPU-pool aggregate can have moved.
+                var candidates = Set<String>()
+                for name in Set(before.keys).union(pools.keys) where before[name] != pools[name] {
+                    let old = Set(before[name] ?? []), new = Set(pools[name] ?? [])
+                    candidates.formUnion(old.symmetricDifference(new))
+                }
+                func membership(_ host: String, _ pools: [String: [String]]) -> [String] {
+                    pools.filter { Self.sortedContains($0.value, host) }.map(\.key).sorted()
+                }
+                for host in candidates.sorted() {
+                    let from = membership(host, before), to = membership(host, pools)
+                    guard from != to else { continue }
+                    moves.append(SiteHistory.HostMove(host: host, from: from, to: to))
+                    let fromText = from.isEmpty ? "no GPU pool" : from.joined(separator: ", ")
+                    let toText = to.isEmpty ? "no GPU pool" : to.joined(separator: ", ")
+                    events[host, default: []].append(.init(commit: commit.id, date: commit.date, text: "moved from \(fromText) to \(toText)"))
                 }
             }
-            previousMembership = membership
+            previousPools = pools
             for change in step.hosts {
-                func host(_ id: String?) -> HostDocument? {
+                func host(_ id: String?) -> InventoryScanner.HostServers? {
                     guard let id, case .host(let value)? = decoded[id] else { return nil }
                     return value
                 }

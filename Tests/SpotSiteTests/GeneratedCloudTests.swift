@@ -167,5 +167,15 @@ private struct Expected {
         #expect(history.contains("Hosts moved per snapshot"))
         let moved = taggedElements(history, containing: "class=\"bar-moves\"")
         #expect(moved.count == 1, "one snapshot moved hosts")
+        // The moved host's page tells its move; three servers stopped, on their hosts' pages.
+        let hosts = site.site.appendingPathComponent("hosts")
+        var movedPages = 0, stoppedPages = 0
+        for file in try FileManager.default.contentsOfDirectory(atPath: hosts.path) {
+            let page = try String(contentsOf: hosts.appendingPathComponent(file), encoding: .utf8)
+            if page.contains("moved from ") && page.contains("-spot to ") { movedPages += 1 }
+            if page.contains("stopped ") { stoppedPages += 1 }
+        }
+        #expect(movedPages == 1)
+        #expect(stoppedPages >= 1)
     }
 }
