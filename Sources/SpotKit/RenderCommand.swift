@@ -59,10 +59,8 @@ public enum RenderCommand {
         let store = inventoryStore.store
 
         // The snapshot: the named revision, the latest snapshot, or the working tree.
-        let facts: Facts
+        // Which snapshot: the named revision, the latest snapshot, or the working tree.
         let snapshot: SnapshotReference
-        var history = SiteHistory()
-        var sourceRevision: String?
         if let revision = options.revision {
             let info: CommitInfo
             do {
@@ -70,26 +68,38 @@ public enum RenderCommand {
             } catch {
                 throw SpotError("--at \(revision): \(error)", hint: "name a commit that exists (git log -- inventory)")
             }
-            facts = try await inventoryStore.facts(at: info.id)
             snapshot = SnapshotReference(commit: info.id, date: info.date, subject: info.summary)
-            sourceRevision = info.id
         } else if let latest = try await inventoryStore.snapshots(limit: 1).first {
-            facts = try await inventoryStore.facts(at: latest.id)
             snapshot = SnapshotReference(commit: latest.id, date: latest.date, subject: latest.summary)
-            sourceRevision = latest.id
+        } else {
+            snapshot = SnapshotReference(commit: nil, date: nil, subject: "uncommitted snapshot in the working tree")
+        }
+        let sourceRevision = snapshot.commit
+
+        // The history is read beside the snapshot (through its own repository handles).
+        let historyLimit = max(1, options.historyLimit)
+        @Sendable func readHistory() async -> Result<SiteHistory, SpotError> {
+            guard let sourceRevision else { return .success(SiteHistory()) }
+            do {
+                return .success(try await SiteHistoryReader.read(store: store, configuration: configuration, upTo: sourceRevision,
+                                                                 limit: historyLimit))
+            } catch {
+                return .failure(error)
+            }
+        }
+        async let pendingHistory = readHistory()
+
+        let facts: Facts
+        if let sourceRevision {
+            facts = try await inventoryStore.facts(at: sourceRevision)
         } else if let working = try inventoryStore.workingTreeFacts() {
             facts = working
-            snapshot = SnapshotReference(commit: nil, date: nil, subject: "uncommitted snapshot in the working tree")
         } else {
             throw SpotError("there is no snapshot in \(repository.root.path) to render", hint: "take one with `spotctl snapshot`")
         }
         phase("read the snapshot")
-        if let sourceRevision {
-            history = try await SiteHistoryReader.read(store: store, configuration: configuration, upTo: sourceRevision,
-                                                       limit: max(1, options.historyLimit))
-        }
-
-        phase("read the history")
+        let history = try await pendingHistory.get()
+        phase("read the history")  // the rest of it: it started beside the snapshot
         // The command log and the change files, from the same revision (the working tree without one).
         let files = try await repositoryFiles(store: store, repository: repository, revision: sourceRevision)
         let commandLog = try commandLog(files)

@@ -72,13 +72,24 @@ enum SiteHistoryReader {
         var wanted = Set<String>()
         var kinds: [String: String] = [:]  // blob id -> path of the kind of file it is
         do {
+            // The comparisons are independent: two handles on the repository share them.
+            let pairs = Array(zip(chosen, chosen.dropFirst()))
+            let second = try GitStore(openingRepositoryAt: store.workTree)
+            let half = pairs.count / 2
+            @Sendable func compare(_ store: GitStore, _ pairs: ArraySlice<(CommitInfo, CommitInfo)>) async throws -> [[ChangedFile]] {
+                var result: [[ChangedFile]] = []
+                for (previous, commit) in pairs { result.append(try await store.changedFiles(from: previous.id, to: commit.id)) }
+                return result
+            }
+            async let early = compare(store, pairs[..<half])
+            async let late = compare(second, pairs[half...])
             var step = Step()
             step.summary = try await store.blobID(of: summaryPath, at: first.id)
             step.aggregates = try await store.blobID(of: aggregatesPath, at: first.id)
             steps.append(step)
-            for (previous, commit) in zip(chosen, chosen.dropFirst()) {
+            for changes in try await early + late {
                 var step = Step(summary: steps.last?.summary, aggregates: steps.last?.aggregates)
-                for change in try await store.changedFiles(from: previous.id, to: commit.id) {
+                for change in changes {
                     if change.path == summaryPath {
                         step.summary = change.newBlobID
                     } else if change.path == aggregatesPath {

@@ -250,34 +250,44 @@ public enum StaticAPI {
 
     /// Every file of the static API, keyed by its path under the site's root (`api/...`).
     public static func files(inventory: Inventory, commandLog: [CommandLogEntry]) -> [String: Data] {
-        var files: [String: Data] = [:]
-        let types = inventory.types.map { type in
-            var aggregates: [String: [String]] = [:]
-            for pool in type.pools where pool.pool != .outofstock {
-                aggregates[pool.pool.apiKey] = pool.aggregates
+        // One job per file group, encoded on every core (a host-vms file per host is most of them).
+        enum Job: Sendable {
+            case gpuTypes, type(GPUTypeView), host(HostView), images, log
+        }
+        let jobs: [Job] = [.gpuTypes, .images, .log] + inventory.types.map { .type($0) } + inventory.hosts.map { .host($0) }
+        let groups = parallelMap(jobs) { job -> [(String, Data)] in
+            switch job {
+            case .gpuTypes:
+                let types = inventory.types.map { type in
+                    var aggregates: [String: [String]] = [:]
+                    for pool in type.pools where pool.pool != .outofstock {
+                        aggregates[pool.pool.apiKey] = pool.aggregates
+                    }
+                    return GPUTypeEntry(name: type.name, displayName: type.displayName, aggregates: aggregates)
+                }
+                return [("api/gpu-types.json", document(types, message: "\(types.count) GPU types"))]
+            case .type(let type):
+                let name = typeFileName(type.name)
+                var files = [("api/aggregates/\(name).json", document(TypeAggregates(type: type), message: "Aggregates of \(type.name)"))]
+                for pool in type.pools {
+                    files.append(("api/aggregates/\(name)/\(pool.pool.apiKey).json",
+                                  document(PoolEntry(pool: pool), message: "\(pool.pool.label) of \(type.name)")))
+                }
+                let contracts = type.pool(.contract).contracts.map(ContractEntry.init)
+                files.append(("api/contract-aggregates/\(name).json", document(contracts, message: "\(contracts.count) contracts of \(type.name)")))
+                return files
+            case .host(let host):
+                return [("api/host-vms/\(SafeFileName.encode(host.name)).json",
+                         document(HostVMs(host: host), message: "\(host.servers.count) VMs on \(host.name)"))]
+            case .images:
+                let images = (inventory.facts.images ?? []).map(ImageEntry.init)
+                return [("api/hyperstack/images.json", document(
+                    images,
+                    message: inventory.facts.images == nil ? "Hyperstack was not configured for this snapshot" : "\(images.count) images"))]
+            case .log:
+                return [("api/command-log.json", document(commandLog, message: "\(commandLog.count) commands"))]
             }
-            return GPUTypeEntry(name: type.name, displayName: type.displayName, aggregates: aggregates)
         }
-        files["api/gpu-types.json"] = document(types, message: "\(types.count) GPU types")
-        for type in inventory.types {
-            let name = typeFileName(type.name)
-            files["api/aggregates/\(name).json"] = document(TypeAggregates(type: type), message: "Aggregates of \(type.name)")
-            for pool in type.pools {
-                files["api/aggregates/\(name)/\(pool.pool.apiKey).json"] =
-                    document(PoolEntry(pool: pool), message: "\(pool.pool.label) of \(type.name)")
-            }
-            let contracts = type.pool(.contract).contracts.map(ContractEntry.init)
-            files["api/contract-aggregates/\(name).json"] = document(contracts, message: "\(contracts.count) contracts of \(type.name)")
-        }
-        for host in inventory.hosts {
-            files["api/host-vms/\(SafeFileName.encode(host.name)).json"] =
-                document(HostVMs(host: host), message: "\(host.servers.count) VMs on \(host.name)")
-        }
-        let images = (inventory.facts.images ?? []).map(ImageEntry.init)
-        files["api/hyperstack/images.json"] = document(
-            images,
-            message: inventory.facts.images == nil ? "Hyperstack was not configured for this snapshot" : "\(images.count) images")
-        files["api/command-log.json"] = document(commandLog, message: "\(commandLog.count) commands")
-        return files
+        return Dictionary(groups.joined().map { ($0.0, $0.1) }, uniquingKeysWith: { first, _ in first })
     }
 }
