@@ -159,6 +159,28 @@ private struct Expected {
         }
     }
 
+    @Test func theSiteHoldsNoSecretInClearOrEncoded() async throws {
+        let site = try await Sites.generated.value
+        let credentials = site.world.credentials
+        let secrets = [credentials.password, credentials.netboxToken, credentials.hyperstackAPIKey, credentials.runpodAPIKey]
+        var forms: [String] = []
+        for secret in secrets {
+            forms += [secret, Data(secret.utf8).base64EncodedString(),
+                      secret.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? secret]
+        }
+        let enumerator = try #require(FileManager.default.enumerator(atPath: site.site.path))
+        var files = 0
+        while let relative = enumerator.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            let path = site.site.appendingPathComponent(relative).path
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            let text = String(decoding: try Data(contentsOf: URL(fileURLWithPath: path)), as: UTF8.self)
+            for form in forms { #expect(!text.contains(form), "\(relative) holds a secret") }
+            files += 1
+        }
+        #expect(files > 100)
+    }
+
     @Test func theHistoryShowsTheMoveBetweenTheTwoSnapshots() async throws {
         let site = try await Sites.generated.value
         #expect(site.outcome.snapshots == 2)
