@@ -150,8 +150,13 @@ public enum InitCommand {
             run: printf '%s\\n' "${{ secrets.CLOUDS_YAML }}" > "$OS_CLIENT_CONFIG_FILE"
           - name: Snapshot
             run: spotctl snapshot
-          - name: Render (when this spotctl has the render command)
-            run: if spotctl help render >/dev/null 2>&1; then spotctl render; fi
+          - name: Render the dashboard and the static API into site/ (not committed)
+            run: spotctl render
+          - name: Keep the site (publish it with GitHub Pages or any static server if you like)
+            uses: actions/upload-artifact@v4
+            with:
+              name: spotctl-site
+              path: site/
           - name: Push, rebasing on a refused push
             run: |
               for attempt in 1 2 3 4 5; do

@@ -32,6 +32,9 @@ import SpotCore
         let workflow = try String(contentsOf: root.appendingPathComponent(".github/workflows/spotctl-snapshot.yml"), encoding: .utf8)
         #expect(workflow.contains("group: spotctl-operations"))
         #expect(workflow.contains("git rebase"))
+        #expect(workflow.contains("run: spotctl render"))
+        #expect(workflow.contains("path: site/"))
+        #expect(workflow.contains("fetch-depth: 0"), "the history pages need the whole history")
         #expect(!workflow.contains("API_KEY: sk") && !workflow.contains("password"))
     }
 
