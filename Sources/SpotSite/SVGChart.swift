@@ -74,8 +74,8 @@ enum SVGChart {
         let slot = plotWidth / Double(count)
         var svg = "<svg class=\"chart\" viewBox=\"0 0 \(format(width)) \(format(height))\" role=\"img\" aria-label=\"\(HTML.escape(title))\">"
         svg += "<title>\(HTML.escape(title))</title>"
-        for step in 0...2 {
-            let value = (maximum * Double(step) / 2).rounded()
+        // Whole numbers only, each once (a maximum of 1 gives the lines 0 and 1).
+        for value in Set((0...2).map { (maximum * Double($0) / 2).rounded() }).sorted() {
             let lineY = top + plotHeight * (1 - value / maximum)
             svg += "<line class=\"grid\" x1=\"\(format(left))\" y1=\"\(format(lineY))\" x2=\"\(format(width - right))\" y2=\"\(format(lineY))\"/>"
             svg += "<text class=\"axis\" x=\"\(format(left - 6))\" y=\"\(format(lineY + 4))\" text-anchor=\"end\">\(format(value))</text>"
