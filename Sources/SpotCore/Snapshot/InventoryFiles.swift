@@ -218,9 +218,9 @@ public enum InventoryFiles {
             documents.append(HostDocument(formatVersion: formatVersion, name: device.name, service: nil, hypervisors: [],
                                           device: device, servers: []))
         }
-        for document in documents {
-            files[prefix + "hosts/" + SafeFileName.encode(document.name) + ".json"] = encode(document)
-        }
+        // Host files are most of a snapshot: encoded on every core.
+        let encoded = parallelMap(documents) { document in (prefix + "hosts/" + SafeFileName.encode(document.name) + ".json", encode(document)) }
+        for (path, data) in encoded { files[path] = data }
         files[prefix + "unplaced-servers.json"] = encode(ListDocument(unplaced.sorted { $0.id < $1.id }, key: "servers"))
         if let images = facts.images {
             files[prefix + "images.json"] = encode(ListDocument(images.sorted { ($0.region, $0.name, $0.id) < ($1.region, $1.name, $1.id) }, key: "images"))
