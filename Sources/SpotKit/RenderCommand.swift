@@ -58,7 +58,6 @@ public enum RenderCommand {
         let inventoryStore = try InventoryStore(repository: repository)
         let store = inventoryStore.store
 
-        // The snapshot: the named revision, the latest snapshot, or the working tree.
         // Which snapshot: the named revision, the latest snapshot, or the working tree.
         let snapshot: SnapshotReference
         if let revision = options.revision {
