@@ -1,7 +1,8 @@
 #ifndef SPOTCTL_CLIBGIT2_SHIM_H
 #define SPOTCTL_CLIBGIT2_SHIM_H
 #include <git2.h>
-#include <git2/sys/mempack.h>
+/* zlib (a dependency of libgit2-dev) deflates the objects of the packs GitStore writes itself. */
+#include <zlib.h>
 
 /* git_libgit2_opts is variadic, which Swift cannot call: one wrapper per option used. */
 static inline int spotctl_git_set_cache_object_limit(git_object_t type, size_t bytes) {

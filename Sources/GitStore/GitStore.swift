@@ -94,11 +94,74 @@ public actor GitStore {
                 "git_index_read_tree")
         }
         let headPaths = repository.paths(of: index)
-        // A file whose bytes HEAD already holds at its path needs no blob written (nor freshened).
-        let known: [git_oid?] = plan.writes.map { path, data in
-            repository.hashBlob(data).flatMap { id in
-                git_index_get_bypath(index.pointer, path, 0).flatMap { $0.pointee.id.same(as: id) ? id : nil }
+
+        // What the working tree loses and the checks on it, before anything is written.
+        let diskIndex = try repository.diskIndex()
+        let tracked = headPaths.union(repository.paths(of: diskIndex))
+        let work = try WorkingTree(root: workTree.path)
+        let removals = work.removals(for: plan, tracked: tracked)
+        try work.checkNoSymbolicLinks(plan: plan, removals: removals)
+
+        // The working tree is written on a thread of its own while this one stores the objects:
+        // for a first snapshot of a large cloud, creating thousands of files is kernel work that
+        // would otherwise come on top of hashing and packing them. If storing the objects fails,
+        // the files already written stay (nothing is committed; the next run rewrites them).
+        let writing = WorkingTreeJob(work: work, plan: plan, removals: removals)
+        let treeID: git_oid
+        let blobIDs: [String: git_oid]
+        do {
+            (treeID, blobIDs) = try storeObjects(plan, in: index)
+        } catch {
+            _ = try? writing.wait()
+            throw error
+        }
+        let touched = try writing.wait()
+
+        let changed: Bool
+        if let parent {
+            changed = !treeID.same(as: repository.treeID(of: parent))
+        } else {
+            changed = git_index_entrycount(index.pointer) > 0
+        }
+
+        // The repository's index, for the touched paths only. Each written file's entry comes
+        // from the blob id already known and the file's stat, as `git_index_add_bypath` would
+        // record it, without reading the file back.
+        for file in touched {
+            guard let wanted = blobIDs[file.path] else { continue }
+            // A file left as it was on disk whose index entry already holds its blob needs no
+            // refresh: skipping it keeps a large unchanged snapshot cheap.
+            if !file.rewritten, let entry = git_index_get_bypath(diskIndex.pointer, file.path, 0), entry.pointee.id.same(as: wanted) {
+                continue
             }
+            var entry = git_index_entry(stat: file.info, id: wanted)
+            let code = file.path.withCString { raw -> Int32 in
+                entry.path = raw
+                return git_index_add(diskIndex.pointer, &entry)
+            }
+            try LibGit2.check(code, "git_index_add", path: file.path)
+        }
+        for path in removals {
+            try LibGit2.check(git_index_remove_bypath(diskIndex.pointer, path), "git_index_remove_bypath", path: path)
+        }
+        try LibGit2.check(git_index_write(diskIndex.pointer), "git_index_write", path: repository.gitdir + "/index")
+
+        guard changed else { return .unchanged }
+        let tree = try repository.lookupTree(treeID)
+        let commitID = try repository.createCommit(tree: tree, parent: parent, author: signature, message: text)
+        return .committed(commitID.hex)
+    }
+
+    /// Stores the plan's blobs and the new tree (HEAD's tree in `index` plus the plan); returns
+    /// the tree's id and each written path's blob id. Blobs HEAD already holds at their path are
+    /// not written again; many new blobs go into one pack of our own (`PackWriter`), a few are
+    /// written as loose objects.
+    private func storeObjects(_ plan: WritePlan, in index: IndexHandle) throws(GitStoreError) -> (git_oid, [String: git_oid]) {
+        let hashed = Repository.hashBlobs(plan.writes.map(\.data))
+        // A file whose bytes HEAD already holds at its path needs no blob written (nor freshened).
+        let known: [Bool] = zip(plan.writes, hashed).map { write, id in
+            guard let id, let entry = git_index_get_bypath(index.pointer, write.path, 0) else { return false }
+            return entry.pointee.id.same(as: id)
         }
         for directory in plan.replacedDirectories {
             try LibGit2.check(git_index_remove_directory(index.pointer, directory, 0), "git_index_remove_directory", path: directory)
@@ -120,18 +183,30 @@ public actor GitStore {
                 }
             }
         }
-        // Many new objects (a first snapshot) go into one pack rather than as many loose files.
-        let newBlobs = known.filter { $0 == nil }.count
-        let packWriter = newBlobs >= Self.packThreshold ? try repository.packWriter() : nil
-        let writer = packWriter?.repository ?? repository
+
+        // New blobs, each id once.
+        var fresh: [PackWriter.Object] = []
+        var freshIDs = Set<[UInt8]>()
+        for (position, write) in plan.writes.enumerated() where !known[position] {
+            guard let id = hashed[position] else { continue }
+            let bytes = id.bytes
+            if freshIDs.insert(bytes).inserted { fresh.append(PackWriter.Object(id: bytes, data: write.data)) }
+        }
+        var packed = false
+        if fresh.count >= Self.packThreshold,
+           try PackWriter.writeBlobs(fresh, objectsDirectory: repository.objectsDirectory) != nil {
+            try repository.refreshObjectDatabase()
+            packed = true
+        }
+
         var blobIDs: [String: git_oid] = [:]
         for (position, (path, data)) in plan.writes.enumerated() {
             var entry = git_index_entry()
             entry.mode = 0o100644
-            if let id = known[position] {
+            if let id = hashed[position], known[position] || packed {
                 entry.id = id
             } else {
-                entry.id = try writer.createBlob(data, path: path)
+                entry.id = try repository.createBlob(data, path: path)
             }
             blobIDs[path] = entry.id
             entry.file_size = UInt32(truncatingIfNeeded: data.count)
@@ -142,57 +217,11 @@ public actor GitStore {
             try LibGit2.check(code, "git_index_add", path: path)
         }
         var treeID = git_oid()
-        try LibGit2.check(git_index_write_tree_to(&treeID, index.pointer, writer.pointer), "git_index_write_tree_to")
-
-        let changed: Bool
-        if let parent {
-            changed = !treeID.same(as: repository.treeID(of: parent))
-        } else {
-            changed = git_index_entrycount(index.pointer) > 0
-        }
-
-        if changed, let packWriter {
-            // The commit object too: `git_mempack_dump` packs what its commits reach. The commit
-            // made at the end is the same object, then found in the pack.
-            let parentID = withExtendedLifetime(parent) { parent.map { git_commit_id($0.pointer).pointee } }
-            _ = try packWriter.repository.writeCommitObject(tree: treeID, parent: parentID, author: signature, message: text)
-            try repository.writePack(from: packWriter.repository, backend: packWriter.backend)
-        }
-
-        // The working tree and the repository's index, for the touched paths only.
-        let diskIndex = try repository.diskIndex()
-        let tracked = headPaths.union(repository.paths(of: diskIndex))
-        let work = try WorkingTree(root: workTree.path)
-        let removals = work.removals(for: plan, tracked: tracked)
-        try work.checkNoSymbolicLinks(plan: plan, removals: removals)
-        // Each written file's index entry comes from the blob id already known and the file's
-        // stat, as `git_index_add_bypath` would record it, without reading the file back.
-        _ = try work.apply(plan, removals: removals) { (path: String, rewritten: Bool, info: stat) throws(GitStoreError) in
-            guard let wanted = blobIDs[path] else { return }
-            // A file left as it was on disk whose index entry already holds its blob needs no
-            // refresh: skipping it keeps a large unchanged snapshot cheap.
-            if !rewritten, let entry = git_index_get_bypath(diskIndex.pointer, path, 0), entry.pointee.id.same(as: wanted) {
-                return
-            }
-            var entry = git_index_entry(stat: info, id: wanted)
-            let code = path.withCString { raw -> Int32 in
-                entry.path = raw
-                return git_index_add(diskIndex.pointer, &entry)
-            }
-            try LibGit2.check(code, "git_index_add", path: path)
-        }
-        for path in removals {
-            try LibGit2.check(git_index_remove_bypath(diskIndex.pointer, path), "git_index_remove_bypath", path: path)
-        }
-        try LibGit2.check(git_index_write(diskIndex.pointer), "git_index_write", path: repository.gitdir + "/index")
-
-        guard changed else { return .unchanged }
-        let tree = try repository.lookupTree(treeID)
-        let commitID = try repository.createCommit(tree: tree, parent: parent, author: signature, message: text)
-        return .committed(commitID.hex)
+        try LibGit2.check(git_index_write_tree_to(&treeID, index.pointer, repository.pointer), "git_index_write_tree_to")
+        return (treeID, blobIDs)
     }
 
-    /// From this many new blobs on, a commit stores its new objects as one pack (git's own
+    /// From this many new blobs on, a commit stores them as one pack (git's own
     /// `transfer.unpackLimit` is 100 objects).
     static let packThreshold = 100
 

@@ -72,6 +72,12 @@ extension git_oid {
         }
     }
 
+    /// The 20 bytes of the id.
+    var bytes: [UInt8] {
+        var copy = self
+        return withUnsafeBytes(of: &copy.id) { Array($0) }
+    }
+
     /// Whether two ids are the same object.
     func same(as other: git_oid) -> Bool {
         var a = self

@@ -216,56 +216,38 @@ final class Repository {
 
     // MARK: Packed writes
 
-    /// A second handle on this repository whose new objects are kept in memory (a mempack
-    /// backend ahead of the object database) until `writePack(into:)` stores them all as one
-    /// pack: a first snapshot of a few thousand hosts then creates two files in `.git/objects`
-    /// instead of one loose file per blob and tree. The objects are the same; only how they are
-    /// stored differs (as `git fetch` keeps a large fetch as a pack).
-    func packWriter() throws(GitStoreError) -> (repository: Repository, backend: OpaquePointer) {
-        let writer = try Repository.open(gitdir)
-        var backend: OpaquePointer?
-        try LibGit2.check(git_mempack_new(&backend), "git_mempack_new")
-        guard let backend else { throw .libgit2(LibGit2.failure(-1, "git_mempack_new")) }
+    /// The object directory (shared by linked work trees), without a trailing slash.
+    var objectsDirectory: String {
+        var path = String(cString: git_repository_commondir(pointer))
+        while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
+        return path + "/objects"
+    }
+
+    /// Makes the object database look for packs written behind libgit2's back (`PackWriter`).
+    func refreshObjectDatabase() throws(GitStoreError) {
         var odb: OpaquePointer?
-        try LibGit2.check(git_repository_odb(&odb, writer.pointer), "git_repository_odb", path: gitdir)
+        try LibGit2.check(git_repository_odb(&odb, pointer), "git_repository_odb", path: gitdir)
         defer { git_odb_free(odb) }
-        // The odb owns the backend once added (and frees it with the handle).
-        try LibGit2.check(git_odb_add_backend(odb, backend, 999), "git_odb_add_backend", path: gitdir)
-        return (writer, backend)
+        try LibGit2.check(git_odb_refresh(odb), "git_odb_refresh", path: objectsDirectory)
     }
 
-    /// Stores the objects a `packWriter` holds in memory as one pack (and its index) in this
-    /// repository's object database.
-    func writePack(from writer: Repository, backend: OpaquePointer) throws(GitStoreError) {
-        try withExtendedLifetime(writer) { () throws(GitStoreError) in
-            var pack = git_buf()
-            defer { git_buf_dispose(&pack) }
-            try LibGit2.check(git_mempack_dump(&pack, writer.pointer, backend), "git_mempack_dump", path: gitdir)
-            // A pack's header is "PACK", the version, then the object count (big-endian).
-            guard pack.size >= 12, let bytes = pack.ptr else { return }
-            let count = (8..<12).reduce(0) { $0 << 8 | Int(UInt8(bitPattern: bytes[$1])) }
-            guard count > 0 else { return }
-            var odb: OpaquePointer?
-            try LibGit2.check(git_repository_odb(&odb, pointer), "git_repository_odb", path: gitdir)
-            defer { git_odb_free(odb) }
-            var writepack: UnsafeMutablePointer<git_odb_writepack>?
-            try LibGit2.check(git_odb_write_pack(&writepack, odb, nil, nil), "git_odb_write_pack", path: gitdir)
-            guard let writepack else { throw .libgit2(LibGit2.failure(-1, "git_odb_write_pack")) }
-            defer { writepack.pointee.free(writepack) }
-            var stats = git_indexer_progress()
-            try LibGit2.check(writepack.pointee.append(writepack, pack.ptr, pack.size, &stats), "git_odb_writepack append", path: gitdir)
-            try LibGit2.check(writepack.pointee.commit(writepack, &stats), "git_odb_writepack commit", path: gitdir)
-            git_mempack_reset(backend)
+    /// The blob ids of many byte strings, hashed on every core (`git_odb_hash` keeps no state
+    /// between calls); nil where hashing failed.
+    static func hashBlobs(_ contents: [Data]) -> [git_oid?] {
+        let results = UnsafeResults<git_oid?>(count: contents.count, initial: nil)
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, contents.count / 64 + 1))
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var position = worker
+            while position < contents.count {
+                var oid = git_oid()
+                let code = contents[position].withUnsafeBytes { bytes in
+                    git_odb_hash(&oid, bytes.baseAddress, bytes.count, GIT_OBJECT_BLOB)
+                }
+                results[position] = code == 0 ? oid : nil
+                position += workers
+            }
         }
-    }
-
-    /// The id a blob of these bytes has, without writing it; nil when hashing fails.
-    func hashBlob(_ data: Data) -> git_oid? {
-        var oid = git_oid()
-        let code = data.withUnsafeBytes { bytes in
-            git_odb_hash(&oid, bytes.baseAddress, bytes.count, GIT_OBJECT_BLOB)
-        }
-        return code == 0 ? oid : nil
+        return (0..<contents.count).map { results[$0] }
     }
 
     func createBlob(_ data: Data, path: String) throws(GitStoreError) -> git_oid {
@@ -346,25 +328,6 @@ final class Repository {
             }
         }
         try LibGit2.check(code, "git_commit_create", revision: "HEAD")
-        return oid
-    }
-
-    /// Writes a commit object without moving any reference (for a `packWriter`, whose
-    /// in-memory objects `git_mempack_dump` packs by walking from their commits).
-    func writeCommitObject(tree treeID: git_oid, parent parentID: git_oid?, author: SignatureHandle,
-                           message: String) throws(GitStoreError) -> git_oid {
-        let tree = try lookupTree(treeID)
-        let parent = try parentID.map { id throws(GitStoreError) in try lookupCommit(id) }
-        var oid = git_oid()
-        var parents: [OpaquePointer?] = parent.map { [$0.pointer] } ?? []
-        let code = withExtendedLifetime((tree, parent, author)) {
-            parents.withUnsafeMutableBufferPointer { buffer in
-                git_commit_create(
-                    &oid, pointer, nil, author.pointer, author.pointer, nil, message, tree.pointer,
-                    buffer.count, buffer.baseAddress)
-            }
-        }
-        try LibGit2.check(code, "git_commit_create")
         return oid
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 
 /// Validated, sorted `FileChanges`.
-struct WritePlan {
+struct WritePlan: Sendable {
     /// Files to write, sorted by path.
     var writes: [(path: String, data: Data)]
     var writtenPaths: Set<String>
@@ -40,9 +40,9 @@ struct WritePlan {
 }
 
 /// File operations in the working tree of a repository.
-struct WorkingTree {
+struct WorkingTree: Sendable {
     let root: String
-    private let files = FileManager.default
+    private var files: FileManager { FileManager.default }
 
     init(root: String) throws(GitStoreError) {
         self.root = root
@@ -233,5 +233,44 @@ struct WorkingTree {
             return "\(nsError.localizedDescription) (\(underlying.localizedDescription))"
         }
         return nsError.localizedDescription
+    }
+}
+
+/// A file the working tree now holds as planned: whether it was rewritten, and its `lstat`.
+struct TouchedFile: Sendable {
+    let path: String
+    let rewritten: Bool
+    let info: stat
+}
+
+/// `WorkingTree.apply` run on a thread of its own; `wait` returns what it touched or its error.
+final class WorkingTreeJob: @unchecked Sendable {
+    private var outcome: Result<[TouchedFile], GitStoreError>?
+    private let finished = DispatchSemaphore(value: 0)
+
+    init(work: WorkingTree, plan: WritePlan, removals: [String]) {
+        let thread = Thread { [self] in
+            do throws(GitStoreError) {
+                var touched: [TouchedFile] = []
+                touched.reserveCapacity(plan.writes.count)
+                _ = try work.apply(plan, removals: removals) { (path: String, rewritten: Bool, info: stat) throws(GitStoreError) in
+                    touched.append(TouchedFile(path: path, rewritten: rewritten, info: info))
+                }
+                outcome = .success(touched)
+            } catch {
+                outcome = .failure(error)
+            }
+            finished.signal()
+        }
+        thread.name = "spotctl working tree"
+        thread.start()
+    }
+
+    /// Blocks until the thread is done (the semaphore orders its writes before these reads).
+    func wait() throws(GitStoreError) -> [TouchedFile] {
+        finished.wait()
+        defer { finished.signal() }
+        guard let outcome else { return [] }
+        return try outcome.get()
     }
 }

@@ -91,6 +91,19 @@ struct Fixture {
         #expect(fsck.text.isEmpty && fsck.stderr.isEmpty, "git fsck: \(fsck.text)\(fsck.stderr)", sourceLocation: sourceLocation)
     }
 
+    /// How many loose objects of each type `.git/objects` holds.
+    func looseObjectTypes() throws -> [String: Int] {
+        var types: [String: Int] = [:]
+        let objects = root + "/.git/objects"
+        for directory in try FileManager.default.contentsOfDirectory(atPath: objects) where directory.count == 2 {
+            for file in try FileManager.default.contentsOfDirectory(atPath: objects + "/" + directory) {
+                let type = try git("cat-file", "-t", directory + file).text.trimmingCharacters(in: .whitespacesAndNewlines)
+                types[type, default: 0] += 1
+            }
+        }
+        return types
+    }
+
     /// `git status --porcelain` output lines (untracked files included).
     func status() throws -> [String] {
         try git("status", "--porcelain", "--untracked-files=all").lines
