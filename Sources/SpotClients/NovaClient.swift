@@ -111,13 +111,14 @@ public struct NovaClient: Sendable {
         return flavors
     }
 
-    /// Every server of every project: ONE listing for the whole cloud
-    /// (`/servers/detail?all_tenants=1&limit=<pageSize>`, following `servers_links` until absent),
-    /// never one per host. `progress` gets the running count after each page.
+    /// Every server of every project, each once, in uuid order: ONE listing for the whole cloud
+    /// (`/servers/detail?all_tenants=1&limit=<pageSize>`), never one per host, read from both ends
+    /// of the uuid order at once (`sort_key=uuid`, `sort_dir=asc` and `desc`, each following its
+    /// `servers_links`) until the two meet, which halves the chain of pages; see
+    /// `listServers`. `progress` gets the running count of distinct servers after each page.
     public func servers(progress: (@Sendable (Int) -> Void)? = nil) async throws(ClientError) -> [Server] {
         let version = try await Version(microversion()) ?? Version(2, 1)
-        let wires = try await paged("servers/detail", query: [("all_tenants", "1"), ("limit", String(pageSize))],
-                                    ServerPage.self, progress: progress)
+        let wires = try await listServers(progress: progress)
         var flavorsByID: [String: Flavor] = [:]
         if version < Version(2, 47) {
             // Before 2.47 a server names its flavor by id only.
@@ -183,14 +184,30 @@ public struct NovaClient: Sendable {
     /// A listing followed page by page through its `next` link, whose paging parameters are
     /// re-applied to the client's own URL. A link that leads back to a page already read is an
     /// error, not the end of the list.
-    private func paged<Page: LinkedPage>(_ path: String, query: [(String, String)], _ type: Page.Type,
-                                         progress: (@Sendable (Int) -> Void)?) async throws(ClientError) -> [Page.Item] {
+    func paged<Page: LinkedPage>(_ path: String, query: [(String, String)], _ type: Page.Type,
+                                 progress: (@Sendable (Int) -> Void)?) async throws(ClientError) -> [Page.Item] {
+        var items: [Page.Item] = []
+        try await pages(path, query: query, type) { (page: [Page.Item], _: Bool) -> Bool in
+            items += page
+            progress?(items.count)
+            return true
+        }
+        return items
+    }
+
+    /// Reads a listing page by page, handing each page's items to `onPage` with whether a next
+    /// page follows; `onPage` returning false stops the listing there (a next page being fetched
+    /// is cancelled). Before the next page is asked for early (while this one is decoded),
+    /// `ahead` sees its link and may say no: a listing about to stop should not cost a request.
+    /// Cancelling the calling task stops the listing too, with a "cancelled" error.
+    func pages<Page: LinkedPage>(_ path: String, query: [(String, String)], _ type: Page.Type,
+                                 ahead: (String) -> Bool = { _ in true },
+                                 onPage: ([Page.Item], _ hasNext: Bool) throws(ClientError) -> Bool) async throws(ClientError) {
         let version = try await microversion()
         let base = URLText.join(try await session.endpoint(type: "compute"), path)
         let headers = headers(version)
         var url = URLText.with(base, query: query)
         var seen: Set<String> = [url]
-        var items: [Page.Item] = []
         // The next page, asked for while this one is read when its link can be seen cheaply
         // (`Page.peekNextLink`). The link read from the decoded page decides: a guess that
         // differs is dropped and the right page fetched.
@@ -198,16 +215,22 @@ public struct NovaClient: Sendable {
         defer { prefetch?.task.cancel() }
         while true {
             let response: HTTPTransport.Response
-            if let ahead = prefetch, ahead.url == url {
+            if let early = prefetch, early.url == url {
                 prefetch = nil
-                response = try await ahead.task.value.get()
+                // Waiting on an unstructured task does not pass cancellation on by itself.
+                let result = await withTaskCancellationHandler {
+                    await early.task.value
+                } onCancel: {
+                    early.task.cancel()
+                }
+                response = try result.get()
             } else {
                 prefetch?.task.cancel()
                 prefetch = nil
                 response = try await session.send(caller, "GET", url, headers: headers)
             }
             if let link = Page.peekNextLink(response.body), let next = URLText.nextPage(base: base, ownQuery: query, link: link),
-               !seen.contains(next) {
+               !seen.contains(next), ahead(link) {
                 let session = session, caller = caller
                 prefetch = (next, Task { () async -> Result<HTTPTransport.Response, ClientError> in
                     do throws(ClientError) {
@@ -223,17 +246,17 @@ public struct NovaClient: Sendable {
             } else {
                 page = try caller.decode(Page.self, from: response, method: "GET", url: url, redactor: await session.redactor())
             }
-            items += page.items
-            progress?(items.count)
-            guard !page.items.isEmpty, let link = page.links?.first(where: { $0.rel == "next" })?.href,
-                  let next = URLText.nextPage(base: base, ownQuery: query, link: link) else { break }
+            var next: String?
+            if !page.items.isEmpty, let link = page.links?.first(where: { $0.rel == "next" })?.href {
+                next = URLText.nextPage(base: base, ownQuery: query, link: link)
+            }
+            guard try onPage(page.items, next != nil), let next else { return }
             guard seen.insert(next).inserted else {
                 throw ClientError(service: "Nova", method: "GET", path: await session.redactor().redact(HTTPTransport.pathAndQuery(next)),
                                   status: response.status, message: "the next link leads back to a page already read", attempts: 1)
             }
             url = next
         }
-        return items
     }
 }
 

@@ -7,7 +7,8 @@ import Foundation
 final class NovaCache: @unchecked Sendable {
     private let lock = NSLock()
     private var serversKey: [ServerSpec]?
-    private var serverIndex: ServerIndex?
+    /// One index per sort order asked for (`sort_key`/`sort_dir`), all built from `serversKey`.
+    private var serverIndexes: [ServerSort: ServerIndex] = [:]
     private var portsKey: [PortSpec]?
     private var portIndex: PortIndex?
     private var textsKey: ([ServerSpec], [PortSpec], [FlavorSpec], [HostSpec], [AggregateSpec], [ProjectSpec])?
@@ -28,15 +29,43 @@ final class NovaCache: @unchecked Sendable {
         return fresh
     }
 
+    /// The servers in Nova's default order (newest first), with lookups by id and by host.
     func servers(_ servers: [ServerSpec]) -> ServerIndex {
+        self.servers(servers, sort: .newestFirst)
+    }
+
+    /// The servers in the order of a listing's `sort_key`/`sort_dir`: each order is sorted once
+    /// per version of the servers array, so that paging through 20,000 servers by uuid, 1,000 at
+    /// a time, sorts once and not per page.
+    func servers(_ servers: [ServerSpec], sort: ServerSort) -> ServerIndex {
+        lock.lock()
+        if let key = serversKey, key == servers {
+            if let index = serverIndexes[sort] {
+                lock.unlock()
+                return index
+            }
+        } else {
+            serversKey = servers
+            serverIndexes = [:]
+        }
+        let opposite = serverIndexes[sort.reversed]
+        lock.unlock()
+        // Built outside the lock: two requests may both build a new order once; either result is
+        // the same. The opposite direction of a cached order (uuid descending after ascending, as
+        // a client reading from both ends asks) is that order backwards: the keys end with the
+        // uuid, so the order is total.
+        let index = opposite.map { ServerIndex(reversing: $0, servers) } ?? ServerIndex(servers, sort: sort)
         lock.lock()
         defer { lock.unlock() }
-        if let key = serversKey, let index = serverIndex, key == servers { return index }
-        let index = ServerIndex(servers)
-        serversKey = servers
-        serverIndex = index
+        if let key = serversKey, key == servers {
+            // A client that asks for many different orders must not grow the cache without bound.
+            if serverIndexes.count >= Self.maxServerOrders { serverIndexes = [:] }
+            serverIndexes[sort] = index
+        }
         return index
     }
+
+    static let maxServerOrders = 16
 
     func ports(_ ports: [PortSpec]) -> PortIndex {
         lock.lock()
@@ -69,7 +98,8 @@ final class ServerTexts: @unchecked Sendable {
     }
 }
 
-/// Servers newest first (created descending, then id descending), with lookups by id and by host.
+/// Servers in a listing order (by default newest first: created descending, then id
+/// descending), with lookups by id and by host.
 struct ServerIndex: Sendable {
     /// Indices into `world.servers`, in list order.
     let order: [Int]
@@ -78,11 +108,16 @@ struct ServerIndex: Sendable {
     /// Compute host → positions in `order`, ascending.
     let byHost: [String: [Int]]
 
-    init(_ servers: [ServerSpec]) {
+    init(_ servers: [ServerSpec], sort: ServerSort = .newestFirst) {
+        let keys = sort.effectiveKeys
+        // One column of values per key, read once, rather than per comparison.
+        let columns: [[ServerSortValue]] = keys.map { key in servers.map { key.field.value(of: $0) } }
         let order = servers.indices.sorted { a, b in
-            let x = servers[a], y = servers[b]
-            if x.created != y.created { return x.created > y.created }
-            return x.id > y.id
+            for (k, key) in keys.enumerated() {
+                let x = columns[k][a], y = columns[k][b]
+                if x != y { return key.ascending ? x < y : x > y }
+            }
+            return a < b
         }
         var position: [String: Int] = [:]
         position.reserveCapacity(order.count)
@@ -95,6 +130,18 @@ struct ServerIndex: Sendable {
         self.order = order
         self.position = position
         self.byHost = byHost
+    }
+
+    /// `other`'s order backwards.
+    init(reversing other: ServerIndex, _ servers: [ServerSpec]) {
+        let order = Array(other.order.reversed())
+        let last = order.count - 1
+        var position: [String: Int] = [:]
+        position.reserveCapacity(order.count)
+        for (pos, index) in order.enumerated() where position[servers[index].id] == nil { position[servers[index].id] = pos }
+        self.order = order
+        self.position = position
+        self.byHost = other.byHost.mapValues { positions in positions.reversed().map { last - $0 } }
     }
 
     func index(of id: String) -> Int? {

@@ -1,8 +1,9 @@
 import Foundation
 
 /// `/servers` (list, detail, show; filters `all_tenants`, `project_id`, `host`, `name`, `status`,
-/// `ip`; `limit`/`marker` paging newest first with `servers_links`) and `/servers/{id}/os-interface`
-/// (attach a Neutron port or network, list, show, detach).
+/// `ip`; `sort_key`/`sort_dir` (default newest first, see `ServerSort`); `limit`/`marker` paging in
+/// that order with `servers_links`, which keep the other parameters) and
+/// `/servers/{id}/os-interface` (attach a Neutron port or network, list, show, detach).
 extension NovaHandler {
     /// Statuses for which Nova shows `progress`.
     static let progressStatuses: Set<String> = ["ACTIVE", "BUILD", "REBUILD", "RESIZE", "VERIFY_RESIZE", "MIGRATING"]
@@ -181,8 +182,10 @@ extension NovaHandler {
         }
         let ipRegex = q.query("ip").flatMap { try? NSRegularExpression(pattern: $0) }
         let (limit, marker) = try c.limitAndMarker()
+        let sort = try ServerSort.parse(keys: q.queryAll("sort_key"), dirs: q.queryAll("sort_dir"), version: c.version)
 
-        let index = c.cache.servers(c.world.servers)
+        // The order is cached per sort: a page costs a dictionary lookup for the marker, not a sort.
+        let index = c.cache.servers(c.world.servers, sort: sort)
         var start = 0
         if let marker {
             guard let position = index.position[marker] else { throw NovaFault(400, "marker [\(marker)] not found") }
