@@ -1,5 +1,5 @@
 public import Foundation
-public import GitStore
+import GitStore
 import SpotCore
 
 /// `spotctl init [DIR]`: creates an operations repository with the layout of SPEC section 1 and

@@ -4,7 +4,7 @@ import Glibc
 #endif
 import GitStore
 import SpotClients
-public import SpotCore
+import SpotCore
 import SpotSite
 
 /// `spotctl render [--at REV] [--out DIR]`: the static dashboard and static API of one snapshot,

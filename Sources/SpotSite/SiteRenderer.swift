@@ -1,5 +1,5 @@
 public import Foundation
-public import SpotCore
+import SpotCore
 
 /// Renders the static dashboard and the static API (SPEC section 7) from one snapshot's derived
 /// views, its history, the command log and the change files. Pure: it returns the files (path

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// The demo cloud: a small, hand-written scenario that `spotctl demo` and `spotctl simulate`
 /// (without `--scenario` or `--hosts`) run on. Printed by `spotctl simulate --print-scenario`.

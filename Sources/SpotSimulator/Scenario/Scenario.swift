@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A simulated cloud: everything the simulator serves, in one document (JSON or YAML). The
 /// simulator's live state has the same shape, so the current state can be written back out as a
