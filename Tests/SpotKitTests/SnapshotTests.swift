@@ -243,3 +243,43 @@ final class LineCollector: @unchecked Sendable {
         #expect(diff.stderr.contains("only one snapshot"))
     }
 }
+
+/// A cloud large enough that the first snapshot's host files go into a pack the git store writes
+/// itself: git accepts the repository, and later snapshots build on it.
+@Suite struct LargeSnapshotRepositoryTests {
+    @Test func theFirstSnapshotIsOnePackGitAcceptsAndLaterOnesBuildOnIt() async throws {
+        let scenario = ScenarioGenerator(hosts: 150, seed: 21, vmsPerHost: 3).generate()
+        let f = try await SnapshotFixture.start(scenario)
+        defer { Task { await f.stop() } }
+        let first = try await f.snapshot()
+        guard case .committed = first.result else { Issue.record("expected a commit, got \(first.result)"); return }
+        let hostFiles = try f.git("ls-files", "inventory/hosts").split(separator: "\n")
+        #expect(hostFiles.count >= 150)
+        #expect(try f.git("count-objects", "-v").contains("packs: 1"))
+        try expectSound(f)
+        #expect(try f.git("status", "--porcelain").isEmpty)
+        // What git reads from the pack is what the working tree holds, byte for byte.
+        let sample = String(hostFiles[hostFiles.count / 2])
+        let onDisk = try Data(contentsOf: f.repository.root.appendingPathComponent(sample))
+        #expect(Data(try f.git("show", "HEAD:" + sample).utf8) == onDisk)
+
+        // An unchanged cloud: no commit. A changed one: a small commit on top of the pack.
+        #expect(try await f.snapshot { $0.now = $0.now.addingTimeInterval(600) }.result == .unchanged)
+        await f.cloud.state.mutate { world in
+            world.servers.removeAll { $0.host == scenario.hosts[0].name }
+        }
+        let third = try await f.snapshot { $0.now = $0.now.addingTimeInterval(1200) }
+        guard case .committed = third.result else { Issue.record("expected a commit, got \(third.result)"); return }
+        #expect(f.commitCount == 3)
+        #expect(try f.git("diff", "--name-only", "HEAD~1", "HEAD").contains("inventory/hosts/"))
+        try expectSound(f)
+        #expect(try f.git("status", "--porcelain").isEmpty)
+    }
+
+    /// `git fsck --strict` finds nothing wrong: exit 0, no output on either stream.
+    func expectSound(_ f: SnapshotFixture, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let fsck = try runProcess(SnapshotFixture.git, ["-C", f.repository.root.path, "fsck", "--strict", "--no-progress"])
+        #expect(fsck.status == 0 && fsck.stdout.isEmpty && fsck.stderr.isEmpty, "git fsck: \(fsck.stdout)\(fsck.stderr)",
+                sourceLocation: sourceLocation)
+    }
+}
