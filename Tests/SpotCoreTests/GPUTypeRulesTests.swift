@@ -89,3 +89,21 @@ import Testing
         #expect(!Slug.same("NVIDIA L40", "NVIDIA L40S"))
     }
 }
+
+/// The ASCII fast path of `Slug.make` gives exactly what the general path gives.
+@Suite struct SlugTests {
+    @Test func theASCIIPathAgreesWithTheGeneralOne() throws {
+        var texts = ["", "NVIDIA L40", "nvidia-l40", "  H100 -- SXM5 ", "a_b.c/d", "GPU Servers", "--", "9x", "A--b__C"]
+        texts += (0..<128).map { String(UnicodeScalar(UInt8($0))) }
+        texts += (0..<128).map { "x" + String(UnicodeScalar(UInt8($0))) + "Y" }
+        for text in texts {
+            let fast = try #require(Slug.makeASCII(text), "\(text.debugDescription)")
+            #expect(fast == Slug.makeUnicode(text), "\(text.debugDescription)")
+        }
+        #expect(Slug.make("NVIDIA  L40s!") == "nvidia-l40s")
+        // Anything else goes the general way.
+        #expect(Slug.makeASCII("Jörg's GPU") == nil)
+        #expect(Slug.make("Jörg's GPU") == "jörg-s-gpu")
+        #expect(Slug.make("ÄRGER") == "ärger")
+    }
+}
