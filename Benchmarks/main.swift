@@ -190,7 +190,7 @@ for hosts in sizes where !arguments.contains("--git-only") && !arguments.contain
         print(pad("\(hosts)", 8) + pad("\(latency) ms", 10) + pad(String(format: "%.2f s", figure.seconds), 12)
               + pad("\(figure.requests)", 10) + pad(String(format: "%.0f MB", figure.peakMB), 14) + targets.joined(separator: "; ") + others)
         if arguments.contains("--phases") {
-            print("        " + ["fetch", "views", "encode", "scan", "git"].map { String(format: "%@ %.2f s", $0, figure.phases[$0] ?? 0) }
+            print("        " + SnapshotCommand.Outcome.phaseNames.map { String(format: "%@ %.2f s", $0, figure.phases[$0] ?? 0) }
                 .joined(separator: ", "))
         }
     }

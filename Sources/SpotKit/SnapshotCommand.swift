@@ -36,8 +36,10 @@ public enum SnapshotCommand {
         public let hosts: Int
         public let servers: Int
         /// Seconds per phase: `fetch`, `views` (derived views and diff), `encode`, `scan` (the
-        /// secret check) and `git` (writing and committing), for the benchmarks.
+        /// secret check) and `git` (writing and committing), for the benchmarks and `--timings`.
         public var phaseSeconds: [String: Double] = [:]
+        /// The phases in the order they run.
+        public static let phaseNames = ["fetch", "views", "encode", "scan", "git"]
 
         /// The one line printed at the end.
         public var summaryLine: String {

@@ -15,6 +15,7 @@ struct Snapshot: AsyncParsableCommand {
     @Flag(help: "Take the snapshot even when it loses more hosts or servers than the guard allows.") var force = false
     @Flag(name: .customLong("progress"), inversion: .prefixedNo,
           help: "Show progress per source (default: on a terminal, off in CI).") var progress: Bool?
+    @Flag(help: "Print how long each phase took, on standard error.") var timings = false
 
     func run() async throws {
         try await runReportingErrors {
@@ -28,6 +29,12 @@ struct Snapshot: AsyncParsableCommand {
             let outcome = try await SnapshotCommand.run(repository: repository, options: snapshotOptions) { line in
                 if showProgress || line.hasPrefix("note:") {
                     FileHandle.standardError.write(Data((line + "\n").utf8))
+                }
+            }
+            if timings {
+                for name in SnapshotCommand.Outcome.phaseNames {
+                    let line = name.padding(toLength: 20, withPad: " ", startingAt: 0) + String(format: "%.3f s\n", outcome.phaseSeconds[name] ?? 0)
+                    FileHandle.standardError.write(Data(line.utf8))
                 }
             }
             print(outcome.summaryLine)

@@ -241,6 +241,14 @@ final class LineCollector: @unchecked Sendable {
         let diff = try await runProcessOffPool(ProjectPaths.spotctl, ["diff", "--repo", f.repository.root.path], environment: environment)
         #expect(diff.status == 1)
         #expect(diff.stderr.contains("only one snapshot"))
+        // --timings: one line per phase on standard error, in the order they run; stdout unchanged.
+        let timed = try await runProcessOffPool(ProjectPaths.spotctl, ["snapshot", "--force", "--timings", "--repo", f.repository.root.path],
+                                                environment: environment)
+        #expect(timed.status == 0, "\(timed.stderr)")
+        #expect(timed.stdout.hasPrefix("snapshot committed "))
+        let phases = timed.stderr.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true) }
+        #expect(phases.map { $0.first.map(String.init) } == SnapshotCommand.Outcome.phaseNames.map(Optional.some), "\(timed.stderr)")
+        #expect(phases.allSatisfy { $0.count == 3 && Double($0[1]).map { $0 >= 0 } == true && $0[2] == "s" }, "\(timed.stderr)")
     }
 }
 
