@@ -325,6 +325,8 @@ struct NetBoxDevices {
             }
         }
         guard errors.isEmpty else { return ([], errors) }
+        // No filter: the same array, so that the name order cached for it is found at once.
+        if tests.isEmpty { return (devices, []) }
         return (devices.filter { device in tests.allSatisfy { $0(device) } }, [])
     }
 
@@ -338,15 +340,24 @@ struct NetBoxDevices {
             let sorted = devices.sorted { $0.id < $1.id }
             return descending ? sorted.reversed() : sorted
         }
+        // The whole list in name order is kept between requests: paging through 10,000 devices
+        // would otherwise sort them again for every page.
+        let sorted = devices == world.devices ? Self.nameOrder.sorted(devices, by: Self.byName) : Self.byName(devices)
+        return descending && field == "name" ? sorted.reversed() : sorted
+    }
+
+    /// NetBox's name order: natural (digits compare as numbers), then name, then id.
+    private static func byName(_ devices: [DeviceSpec]) -> [DeviceSpec] {
         var keyed = devices.map { (key: NetBoxText.naturalKey($0.name), device: $0) }
         keyed.sort { a, b in
             if a.key != b.key { return a.key < b.key }
             if a.device.name != b.device.name { return a.device.name < b.device.name }
             return a.device.id < b.device.id
         }
-        let sorted = keyed.map(\.device)
-        return descending && field == "name" ? sorted.reversed() : sorted
+        return keyed.map(\.device)
     }
+
+    private static let nameOrder = SortedDevices()
 
     // MARK: rendering
 
@@ -511,5 +522,28 @@ struct NetBoxDevices {
             "display_url": .string(ui + "extras/tags/\(entry.id)/"), "display": .string(entry.name),
             "name": .string(entry.name), "slug": .string(entry.slug), "color": .string(NetBoxText.color(for: entry.slug)),
         ]
+    }
+}
+
+/// The last device list sorted by name, reused while the devices are the same (an unchanged
+/// copy-on-write array compares by buffer identity first).
+final class SortedDevices: @unchecked Sendable {
+    private let lock = NSLock()
+    private var key: [DeviceSpec]?
+    private var value: [DeviceSpec] = []
+
+    func sorted(_ devices: [DeviceSpec], by sort: ([DeviceSpec]) -> [DeviceSpec]) -> [DeviceSpec] {
+        lock.lock()
+        if let key, key == devices {
+            defer { lock.unlock() }
+            return value
+        }
+        lock.unlock()
+        let fresh = sort(devices)
+        lock.lock()
+        defer { lock.unlock() }
+        key = devices
+        value = fresh
+        return fresh
     }
 }

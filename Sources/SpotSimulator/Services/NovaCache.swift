@@ -67,6 +67,26 @@ final class NovaCache: @unchecked Sendable {
 
     static let maxServerOrders = 16
 
+    private var lookupsKey: ([HostSpec], [FlavorSpec], [AggregateSpec])?
+    private var cachedLookups: NovaLookups?
+
+    /// Hosts, flavors and zones by name, rebuilt only when hosts, flavors or aggregates changed
+    /// (a page of a 100,000-server listing would otherwise index 10,000 hosts again).
+    func lookups(_ world: Scenario) -> NovaLookups {
+        lock.lock()
+        if let key = lookupsKey, let cachedLookups, key.0 == world.hosts, key.1 == world.flavors, key.2 == world.aggregates {
+            lock.unlock()
+            return cachedLookups
+        }
+        lock.unlock()
+        let fresh = NovaLookups(world)
+        lock.lock()
+        defer { lock.unlock() }
+        lookupsKey = (world.hosts, world.flavors, world.aggregates)
+        cachedLookups = fresh
+        return fresh
+    }
+
     func ports(_ ports: [PortSpec]) -> PortIndex {
         lock.lock()
         defer { lock.unlock() }
@@ -174,7 +194,7 @@ struct PortIndex: Sendable {
 }
 
 /// Lookups every Nova view needs, built once per request from the world.
-struct NovaLookups {
+struct NovaLookups: Sendable {
     let hosts: [String: HostSpec]
     let hostIndex: [String: Int]
     let flavorsByName: [String: FlavorSpec]

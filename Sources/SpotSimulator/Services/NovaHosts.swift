@@ -63,7 +63,7 @@ extension NovaHandler {
     func services(_ method: String, _ s: [String], _ c: NovaContext) async throws -> SimResponse {
         switch (method, s) {
         case ("GET", []):
-            let lookups = NovaLookups(c.world)
+            let lookups = c.cache.lookups(c.world)
             var rows = Self.serviceRows(c.world, lookups)
             if let binary = c.request.query("binary") { rows = rows.filter { $0.binary == binary } }
             if let host = c.request.query("host") { rows = rows.filter { $0.host == host } }
@@ -251,7 +251,7 @@ extension NovaHandler {
     func hypervisors(_ method: String, _ s: [String], _ c: NovaContext) throws -> SimResponse {
         guard method == "GET" else { throw s.count <= 1 ? NovaFault.badMethod : NovaFault.notFound }
         let serverIndex = c.cache.servers(c.world.servers)
-        let flavors = NovaLookups(c.world).flavorsByName
+        let flavors = c.cache.lookups(c.world).flavorsByName
         let hosts = c.world.hosts
         func render(_ i: Int, detail: Bool, withServers: Bool, forceServers: Bool = false) -> JSON {
             Self.hypervisorJSON(hosts[i], index: i, detail: detail, withServers: withServers, forceServers: forceServers,
@@ -366,7 +366,7 @@ extension NovaHandler {
 
     func availabilityZones(_ method: String, _ s: [String], _ c: NovaContext) throws -> SimResponse {
         guard method == "GET" else { throw NovaFault.badMethod }
-        let lookups = NovaLookups(c.world)
+        let lookups = c.cache.lookups(c.world)
         var zones: [String: [HostSpec]] = [:]
         for host in c.world.hosts { zones[lookups.zone(of: host), default: []].append(host) }
         switch s {

@@ -136,7 +136,7 @@ extension NovaHandler {
             let index = c.cache.servers(c.world.servers)
             guard let i = index.index(of: path[0]) else { throw NovaFault(404, "Instance \(path[0]) could not be found.") }
             let ports = c.cache.ports(c.world.ports)
-            return c.ok(["server": Self.serverJSON(c.world.servers[i], c, NovaLookups(c.world), ports, show: true)])
+            return c.ok(["server": Self.serverJSON(c.world.servers[i], c, c.cache.lookups(c.world), ports, show: true)])
         case ("GET", let path) where path.count == 2 && path[1] == "os-interface":
             let server = try Self.server(path[0], c)
             let ports = c.cache.ports(c.world.ports)
@@ -248,7 +248,7 @@ extension NovaHandler {
         }
         if detail {
             // Written as bytes: `{"servers": [S1, S2], "servers_links": L}`, as JSON.serialized writes it.
-            let lookups = NovaLookups(c.world)
+            let lookups = c.cache.lookups(c.world)
             let ports = c.cache.ports(c.world.ports)
             let texts = c.cache.serverTexts(c.world)
             let prefix = "\(c.version)|\(c.apiRoot)|"
