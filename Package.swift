@@ -1,15 +1,22 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// The layout shows the architecture:
-//   SpotCore   pure domain: model, configuration, rules, summaries, recommendation (no I/O)
-//   CLibgit2   Debian's libgit2-dev, found by pkg-config
-//   GitStore   the one place where git work happens (an actor over libgit2)
+// The layout shows the architecture (docs/architecture.md is the map):
+//   SpotSupport    CPU helpers shared by the core and the edges: parallelMap, the JSON scanner
+//   SpotCore       the pure core: model, configuration, rules, derived views (CloudView), the
+//                  snapshot's files and diff; no network, no git, no process state
+//   SpotAPI        the seed's API shapes, encoded from the derived views (static API, serve)
+//   SpotSite       the dashboard's pages from the derived views; reads template overrides from disk
+//   CLibgit2       Debian's libgit2-dev, found by pkg-config
+//   GitStore       the one place where git work happens (an actor over libgit2)
+//   SpotClients    clients of Keystone, Nova, Neutron, NetBox and Hyperstack; CloudReader
+//   SpotKit        application services: RepositoryReader, SnapshotWriter, Snapshotter,
+//                  SiteBuilder, SnapshotComparer, RepositoryInitializer (no simulator)
 //   SpotSimulator  the simulated cloud: Keystone, Nova, Neutron, NetBox, Hyperstack on loopback
-//   SpotClients    clients of Keystone, Nova, Neutron, NetBox and Hyperstack, and their credentials
-//   SpotSite   the static dashboard and static API, rendered from the derived views (no I/O)
-//   SpotKit    application services: the operations repository, loading files, commands' logic
-//   spotctl    the executable: parses arguments and calls the libraries
+//   SpotDemo       `demo` and `simulate`: the simulator wired to the services
+//   spotctl        the executable: parses arguments, resolves the process (environment, working
+//                  directory, identity, clock) once, and calls the libraries
+//   spotctl-bench  benchmarks (Benchmarks/); TestSupport: helpers shared by the test targets
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     .enableUpcomingFeature("InternalImportsByDefault"),
@@ -18,7 +25,7 @@ let swiftSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "spotctl",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "spotctl", targets: ["spotctl"]),
         .library(name: "SpotCore", targets: ["SpotCore"]),
@@ -26,6 +33,8 @@ let package = Package(
         .library(name: "SpotKit", targets: ["SpotKit"]),
         .library(name: "SpotSimulator", targets: ["SpotSimulator"]),
         .library(name: "SpotSite", targets: ["SpotSite"]),
+        .library(name: "SpotAPI", targets: ["SpotAPI"]),
+        .library(name: "SpotDemo", targets: ["SpotDemo"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -41,8 +50,12 @@ let package = Package(
     ],
     targets: [
         .target(
+            name: "SpotSupport",
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "SpotCore",
-            dependencies: [.product(name: "Yams", package: "Yams")],
+            dependencies: ["SpotSupport", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
         .systemLibrary(
@@ -52,7 +65,7 @@ let package = Package(
         ),
         .target(
             name: "GitStore",
-            dependencies: ["CLibgit2"],
+            dependencies: ["CLibgit2", "SpotSupport"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -74,6 +87,7 @@ let package = Package(
             name: "SpotClients",
             dependencies: [
                 "SpotCore",
+                "SpotSupport",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -83,26 +97,36 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "SpotAPI",
+            dependencies: ["SpotCore", "SpotSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "SpotSite",
-            dependencies: ["SpotCore"],
+            dependencies: ["SpotCore", "SpotAPI", "SpotSupport"],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "SpotKit",
-            dependencies: ["SpotCore", "GitStore", "SpotClients", "SpotSimulator", "SpotSite"],
+            dependencies: ["SpotCore", "SpotSupport", "GitStore", "SpotClients", "SpotSite"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "SpotDemo",
+            dependencies: ["SpotKit", "SpotCore", "GitStore", "SpotSimulator"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "spotctl",
             dependencies: [
-                "SpotKit", "SpotCore", "SpotSimulator",
+                "SpotKit", "SpotDemo", "SpotCore", "SpotSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "spotctl-bench",
-            dependencies: ["SpotKit", "SpotCore", "GitStore", "SpotClients", "SpotSimulator", "SpotSite"],
+            dependencies: ["SpotKit", "SpotDemo", "SpotCore", "SpotSupport", "GitStore", "SpotClients", "SpotSimulator", "SpotSite"],
             path: "Benchmarks",
             swiftSettings: swiftSettings
         ),
@@ -114,7 +138,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SpotCoreTests",
-            dependencies: ["SpotCore", "TestSupport"],
+            dependencies: ["SpotCore", "SpotSupport", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -134,13 +158,13 @@ let package = Package(
         ),
         .testTarget(
             name: "SpotSiteTests",
-            dependencies: ["SpotSite", "SpotCore", "SpotKit", "GitStore", "SpotSimulator", "TestSupport",
+            dependencies: ["SpotSite", "SpotAPI", "SpotCore", "SpotKit", "SpotDemo", "GitStore", "SpotSimulator", "TestSupport",
                            .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SpotKitTests",
-            dependencies: ["SpotKit", "SpotCore", "GitStore", "SpotClients", "SpotSimulator", "TestSupport"],
+            dependencies: ["SpotKit", "SpotDemo", "SpotCore", "GitStore", "SpotClients", "SpotSimulator", "TestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -37,7 +37,7 @@ func makeRenderBenchRepository(hosts: Int, snapshots: Int) async throws -> (Oper
     let started = Date()
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("spotctl-bench-render-\(UUID().uuidString)")
     let identity = Identity(name: "bench", email: "bench@spotctl.invalid")
-    _ = try await InitCommand.run(directory: folder.path, cwd: folder, identity: identity)
+    _ = try await RepositoryInitializer.create(directory: folder.path, cwd: folder, identity: identity, now: Date())
     let repository = OperationsRepository(root: folder)
     let configuration = try repository.loadConfiguration()
     let store = try GitStore(openingRepositoryAt: folder)
@@ -71,7 +71,7 @@ func makeRenderBenchRepository(hosts: Int, snapshots: Int) async throws -> (Oper
                                             created: "2026-11-29T00:00:00Z"))
             }
         }
-        let files = InventoryFiles.encode(facts, summary: SnapshotSummary(Inventory(facts: facts, configuration: configuration)))
+        let files = InventoryFiles.encode(facts, summary: SnapshotSummary(CloudView(facts: facts, configuration: configuration)))
         var writes: [String: Data] = [:]
         for (path, data) in files where previous[path] != data { writes[path] = data }
         let deletions = Set(previous.keys).subtracting(files.keys)

@@ -87,15 +87,13 @@ func benchmarkSnapshot(hosts: Int, latency: Int) async throws -> SnapshotFigure 
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("spotctl-bench-\(UUID().uuidString)")
     foldersToRemove.append(folder)
     let identity = Identity(name: "bench", email: "bench@spotctl.invalid")
-    _ = try await InitCommand.run(directory: folder.path, cwd: folder, identity: identity)
-    var options = SnapshotCommand.Options()
-    options.environment = environment
-    options.environment["HOME"] = folder.path
-    options.cwd = folder
-    options.identity = identity
+    _ = try await RepositoryInitializer.create(directory: folder.path, cwd: folder, identity: identity, now: Date())
+    var environment = environment
+    environment["HOME"] = folder.path
+    let context = RunContext(environment: environment, workingDirectory: folder, identity: identity, clock: SystemClock())
     resetPeakMemory()
     let started = Date()
-    let outcome = try await SnapshotCommand.run(repository: OperationsRepository(root: folder), options: options)
+    let outcome = try await Snapshotter.run(repository: OperationsRepository(root: folder), options: Snapshotter.Options(), context: context)
     let seconds = Date().timeIntervalSince(started)
     return SnapshotFigure(hosts: hosts, latency: latency, seconds: seconds, requests: outcome.requests, peakMB: peakMemoryMB(),
                           phases: outcome.phaseSeconds)
@@ -118,7 +116,7 @@ func benchmarkGitStore(count: Int) async throws -> (write: Double, read: Double,
         // Each snapshot moves one server to another host: a few files change.
         let server = index % facts.servers.count
         facts.servers[server].host = facts.services[(index * 7) % facts.services.count].host
-        let inventory = Inventory(facts: facts, configuration: .defaults)
+        let inventory = CloudView(facts: facts, configuration: .defaults)
         let files = InventoryFiles.encode(facts, summary: SnapshotSummary(inventory))
         date = date.addingTimeInterval(900)
         _ = try await store.commit(FileChanges(writes: files, replacedDirectories: ["inventory"]),
@@ -190,7 +188,7 @@ for hosts in sizes where !arguments.contains("--git-only") && !arguments.contain
         print(pad("\(hosts)", 8) + pad("\(latency) ms", 10) + pad(String(format: "%.2f s", figure.seconds), 12)
               + pad("\(figure.requests)", 10) + pad(String(format: "%.0f MB", figure.peakMB), 14) + targets.joined(separator: "; ") + others)
         if arguments.contains("--phases") {
-            print("        " + SnapshotCommand.Outcome.phaseNames.map { String(format: "%@ %.2f s", $0, figure.phases[$0] ?? 0) }
+            print("        " + Snapshotter.Outcome.phaseNames.map { String(format: "%@ %.2f s", $0, figure.phases[$0] ?? 0) }
                 .joined(separator: ", "))
         }
     }

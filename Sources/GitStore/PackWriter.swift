@@ -1,5 +1,6 @@
 import CLibgit2
 import Foundation
+import SpotSupport
 
 /// Writes many new blobs as one pack (`objects/pack/pack-<sum>.pack` and its version-2 `.idx`),
 /// the way `git index-pack` would leave them, without delta compression.
@@ -89,19 +90,10 @@ enum PackWriter {
     /// Each object's packed form (header and zlib stream), deflated on every core; nil when
     /// zlib fails (out of memory), and the caller then writes loose objects.
     private static func deflateAll(_ objects: [Object]) -> [Data]? {
-        let results = UnsafeResults<Data?>(count: objects.count, initial: nil)
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, objects.count))
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            var position = worker
-            while position < objects.count {
-                results[position] = packedEntry(objects[position].data)
-                position += workers
-            }
-        }
         var entries: [Data] = []
         entries.reserveCapacity(objects.count)
-        for position in 0..<objects.count {
-            guard let entry = results[position] else { return nil }
+        for entry in parallelMap(objects, { packedEntry($0.data) }) {
+            guard let entry else { return nil }
             entries.append(entry)
         }
         return entries
@@ -178,27 +170,5 @@ enum PackWriter {
             unlink(temporary)
             throw .fileSystem(operation: "rename", path: path, message: String(cString: strerror(problem)))
         }
-    }
-}
-
-/// Slots written by distinct workers of a `concurrentPerform`, each slot by exactly one.
-final class UnsafeResults<Value>: @unchecked Sendable {
-    private let storage: UnsafeMutablePointer<Value>
-    let count: Int
-
-    init(count: Int, initial: Value) {
-        self.count = count
-        storage = .allocate(capacity: max(count, 1))
-        storage.initialize(repeating: initial, count: count)
-    }
-
-    subscript(position: Int) -> Value {
-        get { storage[position] }
-        set { storage[position] = newValue }
-    }
-
-    deinit {
-        storage.deinitialize(count: count)
-        storage.deallocate()
     }
 }

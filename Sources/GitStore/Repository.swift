@@ -1,5 +1,6 @@
 import CLibgit2
 import Foundation
+import SpotSupport
 
 /// A libgit2 repository and the operations the store performs on it. Not thread-safe: only the
 /// `GitStore` actor (or a function that owns a fresh instance) uses one.
@@ -234,20 +235,13 @@ final class Repository {
     /// The blob ids of many byte strings, hashed on every core (`git_odb_hash` keeps no state
     /// between calls); nil where hashing failed.
     static func hashBlobs(_ contents: [Data]) -> [git_oid?] {
-        let results = UnsafeResults<git_oid?>(count: contents.count, initial: nil)
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, contents.count / 64 + 1))
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            var position = worker
-            while position < contents.count {
-                var oid = git_oid()
-                let code = contents[position].withUnsafeBytes { bytes in
-                    git_odb_hash(&oid, bytes.baseAddress, bytes.count, GIT_OBJECT_BLOB)
-                }
-                results[position] = code == 0 ? oid : nil
-                position += workers
+        parallelMap(contents, minimumPerWorker: 64) { content -> git_oid? in
+            var oid = git_oid()
+            let code = content.withUnsafeBytes { bytes in
+                git_odb_hash(&oid, bytes.baseAddress, bytes.count, GIT_OBJECT_BLOB)
             }
+            return code == 0 ? oid : nil
         }
-        return (0..<contents.count).map { results[$0] }
     }
 
     func createBlob(_ data: Data, path: String) throws(GitStoreError) -> git_oid {

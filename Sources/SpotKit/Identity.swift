@@ -13,7 +13,9 @@ public struct Identity: Sendable, Hashable {
         self.email = email
     }
 
-    public static func resolve(environment: [String: String] = ProcessInfo.processInfo.environment) -> Identity {
+    /// The identity the environment names; `hostName` is this machine's (the executable passes
+    /// both in).
+    public static func resolve(environment: [String: String], hostName: String) -> Identity {
         if let name = environment["GIT_AUTHOR_NAME"], !name.isEmpty {
             return Identity(name: name, email: environment["GIT_AUTHOR_EMAIL"] ?? "\(name)@spotctl.invalid")
         }
@@ -21,7 +23,7 @@ public struct Identity: Sendable, Hashable {
             return Identity(name: "\(actor) (CI)", email: "\(actor)@users.noreply.github.com")
         }
         let user = environment["USER"] ?? environment["LOGNAME"] ?? "spotctl"
-        return Identity(name: user, email: "\(user)@\(ProcessInfo.processInfo.hostName)")
+        return Identity(name: user, email: "\(user)@\(hostName)")
     }
 
     public func author(at date: Date) -> CommitAuthor {

@@ -58,14 +58,16 @@ public struct OperationsRepository: Sendable, Hashable {
     }
 
     /// Reads and checks `spotctl.yaml`. An absent file is an error: the repository is defined by it.
-    public func loadConfiguration() throws(SpotError) -> Configuration {
-        try ConfigurationFile.load(configurationFile, repositoryRoot: root)
+    /// Messages name the file relative to `directory` (the caller's working directory) when it
+    /// lies below it, else by its absolute path.
+    public func loadConfiguration(displayedFrom directory: URL? = nil) throws(SpotError) -> Configuration {
+        try ConfigurationFile.load(configurationFile, repositoryRoot: root, displayedFrom: directory)
     }
 }
 
 /// Reading configuration files from disk (the only I/O around the pure loader).
 public enum ConfigurationFile {
-    public static func load(_ file: URL, repositoryRoot: URL?) throws(SpotError) -> Configuration {
+    public static func load(_ file: URL, repositoryRoot: URL?, displayedFrom directory: URL? = nil) throws(SpotError) -> Configuration {
         let text: String
         do {
             let data = try Data(contentsOf: file)
@@ -80,16 +82,16 @@ public enum ConfigurationFile {
                             hint: "check that the file exists and is readable")
         }
         do {
-            return try ConfigurationLoader.load(yaml: text, file: displayPath(file), repositoryRoot: repositoryRoot?.path)
+            return try ConfigurationLoader.load(yaml: text, file: displayPath(file, from: directory), repositoryRoot: repositoryRoot?.path)
         } catch {
             throw SpotError(error.description, hint: "see docs/configuration.md for every key")
         }
     }
 
-    /// The path as people typed it when it is below the current directory, else absolute.
-    static func displayPath(_ file: URL) -> String {
-        let cwd = FileManager.default.currentDirectoryPath
+    /// The path as people typed it when it is below `directory`, else absolute.
+    static func displayPath(_ file: URL, from directory: URL?) -> String {
         let path = file.standardizedFileURL.path
+        guard let cwd = directory?.standardizedFileURL.path else { return path }
         let prefix = cwd.hasSuffix("/") ? cwd : cwd + "/"
         return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
     }

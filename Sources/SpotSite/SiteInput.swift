@@ -17,19 +17,6 @@ public struct SnapshotReference: Sendable, Hashable {
 
 /// What the history pages need, read from the git history of the inventory (oldest first).
 public struct SiteHistory: Sendable, Hashable {
-    /// A host whose GPU-pool aggregates changed between two snapshots.
-    public struct HostMove: Sendable, Hashable {
-        public var host: String
-        public var from: [String]
-        public var to: [String]
-
-        public init(host: String, from: [String], to: [String]) {
-            self.host = host
-            self.from = from
-            self.to = to
-        }
-    }
-
     public struct Point: Sendable, Hashable {
         public var commit: String
         public var date: Date
@@ -89,16 +76,16 @@ public struct ChangeFileText: Sendable, Hashable {
 
 /// Everything one rendering reads.
 public struct SiteInput: Sendable {
-    public var inventory: Inventory
+    public var cloud: CloudView
     public var snapshot: SnapshotReference
     public var history: SiteHistory
     public var commandLog: [CommandLogEntry]
     public var pendingChanges: [ChangeFileText]
     public var appliedChanges: [ChangeFileText]
 
-    public init(inventory: Inventory, snapshot: SnapshotReference, history: SiteHistory = SiteHistory(),
+    public init(cloud: CloudView, snapshot: SnapshotReference, history: SiteHistory = SiteHistory(),
                 commandLog: [CommandLogEntry] = [], pendingChanges: [ChangeFileText] = [], appliedChanges: [ChangeFileText] = []) {
-        self.inventory = inventory
+        self.cloud = cloud
         self.snapshot = snapshot
         self.history = history
         self.commandLog = commandLog

@@ -1,5 +1,7 @@
 public import Foundation
 import SpotCore
+import SpotAPI
+import SpotSupport
 
 /// Renders the static dashboard and the static API (SPEC section 7) from one snapshot's derived
 /// views, its history, the command log and the change files. Pure: it returns the files (path
@@ -14,7 +16,7 @@ import SpotCore
 ///     log.html                   the command log, with filters
 ///     search.html                every host, tenant and aggregate (the search box filters it)
 ///     assets/                    style.css, site.js, search-index.js
-///     api/                       the static API (StaticAPI)
+///     api/                       the static API (SeedAPI)
 public struct SiteRenderer: Sendable {
     public let templates: SiteTemplates
 
@@ -31,8 +33,8 @@ public struct SiteRenderer: Sendable {
             case overview, type(GPUTypeView), host(HostView), contracts, history, changes, log, search
         }
         var jobs: [Page] = [.overview, .contracts, .history, .changes, .log, .search]
-        jobs += input.inventory.types.map { .type($0) }
-        jobs += input.inventory.hosts.map { .host($0) }
+        jobs += input.cloud.types.map { .type($0) }
+        jobs += input.cloud.hosts.map { .host($0) }
         let rendered = try parallelMap(jobs) { job throws(SiteError) -> (String, Data) in
             let (template, path, context): (String, String, [String: Any])
             switch job {
@@ -52,17 +54,17 @@ public struct SiteRenderer: Sendable {
             files[path] = Data(text.utf8)
         }
         files["assets/search-index.js"] = pages.searchIndexScript()
-        files.merge(StaticAPI.files(inventory: input.inventory, commandLog: input.commandLog)) { _, api in api }
+        files.merge(SeedAPI.files(cloud: input.cloud, commandLog: input.commandLog)) { _, api in api }
         return files
     }
 }
 
 /// Builds each page's Mustache context from the derived views. Every number shown comes from
-/// `Inventory` (the same values the static API writes) and carries `data-` attributes so that
+/// `CloudView` (the same values the static API writes) and carries `data-` attributes so that
 /// tests and scripts can read it back.
 struct PageBuilder {
     let input: SiteInput
-    var inventory: Inventory { input.inventory }
+    var cloud: CloudView { input.cloud }
 
     init(input: SiteInput) {
         self.input = input
@@ -99,7 +101,7 @@ struct PageBuilder {
 
     func common(title: String, page: String, root: String) -> [String: Any] {
         var nav: [[String: Any]] = [["label": "Overview", "href": "index.html", "current": page == "overview"]]
-        for type in inventory.types {
+        for type in cloud.types {
             nav.append(["label": type.displayName, "href": Self.typeHref(type.name), "current": page == "type:\(type.name)"])
         }
         for (label, href, key) in [("Contracts", "contracts.html", "contracts"), ("History", "history.html", "history"),
@@ -169,7 +171,7 @@ struct PageBuilder {
     func overview() -> [String: Any] {
         var context = common(title: "Overview", page: "overview", root: "")
         var total = GPUSummary()
-        context["types"] = inventory.types.map { type -> [String: Any] in
+        context["types"] = cloud.types.map { type -> [String: Any] in
             total = total + type.overview
             var entry = Self.summary(type.overview)
             entry["name"] = type.name
@@ -188,35 +190,35 @@ struct PageBuilder {
             return entry
         }
         context["total"] = Self.summary(total)
-        context["unclassified"] = inventory.unclassified.map { host -> [String: Any] in
+        context["unclassified"] = cloud.unclassified.map { host -> [String: Any] in
             ["name": host.name, "href": Self.hostHref(host.name), "reason": host.outOfStockReason ?? "GPU type unknown"]
         }
-        context["hasUnclassified"] = !inventory.unclassified.isEmpty
-        let reconciliation = inventory.reconciliation
+        context["hasUnclassified"] = !cloud.unclassified.isEmpty
+        let reconciliation = cloud.reconciliation
         context["reconciliation"] = [
             "configured": reconciliation.netBoxConfigured,
             "netboxServers": reconciliation.netBoxGPUServers,
             "dashboardHosts": reconciliation.dashboardHosts,
             "reconciled": reconciliation.isReconciled,
             "entries": reconciliation.entries.map { entry -> [String: Any] in
-                let known = inventory.host(named: entry.host) != nil
+                let known = cloud.host(named: entry.host) != nil
                 return ["host": entry.host, "finding": entry.finding.rawValue,
                         "href": known ? Self.hostHref(entry.host) : "", "hasHref": known]
             },
         ] as [String: Any]
-        context["warnings"] = inventory.warnings.map { ["kind": $0.kind.rawValue, "subject": $0.subject, "message": $0.message] }
-        context["warningCount"] = inventory.warnings.count
-        context["hasWarnings"] = !inventory.warnings.isEmpty
-        context["hasTypes"] = !inventory.types.isEmpty
-        context["hasOutOfStock"] = !inventory.outOfStockHosts.isEmpty
+        context["warnings"] = cloud.warnings.map { ["kind": $0.kind.rawValue, "subject": $0.subject, "message": $0.message] }
+        context["warningCount"] = cloud.warnings.count
+        context["hasWarnings"] = !cloud.warnings.isEmpty
+        context["hasTypes"] = !cloud.types.isEmpty
+        context["hasOutOfStock"] = !cloud.outOfStockHosts.isEmpty
         context["hasPending"] = !input.pendingChanges.isEmpty
-        context["outOfStock"] = inventory.outOfStockHosts.map { host -> [String: Any] in
+        context["outOfStock"] = cloud.outOfStockHosts.map { host -> [String: Any] in
             ["name": host.name, "href": Self.hostHref(host.name), "type": host.gpuType ?? "Unclassified",
              "reason": host.outOfStockReason ?? ""]
         }
-        context["outOfStockCount"] = inventory.outOfStockHosts.count
-        context["hostCount"] = inventory.hosts.count
-        context["serverCount"] = inventory.facts.servers.count
+        context["outOfStockCount"] = cloud.outOfStockHosts.count
+        context["hostCount"] = cloud.hosts.count
+        context["serverCount"] = cloud.facts.servers.count
         context["pendingCount"] = input.pendingChanges.count
         return context
     }
@@ -228,7 +230,7 @@ struct PageBuilder {
         var context = common(title: type.displayName, page: "type:\(type.name)", root: root)
         context["type"] = ["name": type.name, "displayName": type.displayName]
         context["overview"] = Self.summary(type.overview)
-        context["apiHref"] = "api/aggregates/\(Self.href(StaticAPI.typeFileName(type.name))).json"
+        context["apiHref"] = "api/aggregates/\(Self.href(SeedAPI.typeFileName(type.name))).json"
 
         var columns: [[String: Any]] = []
         func column(key: String, label: String, aggregates: [String], hosts: [HostView], summary: GPUSummary,
@@ -325,7 +327,7 @@ struct PageBuilder {
             "pool": host.pool.apiKey,
             "poolLabel": host.pool.label,
             "typeHref": host.gpuType.map { root + Self.typeHref($0) } ?? (root + "index.html"),
-            "typeLabel": host.gpuType.flatMap { inventory.type(named: $0)?.displayName } ?? "Unclassified",
+            "typeLabel": host.gpuType.flatMap { cloud.type(named: $0)?.displayName } ?? "Unclassified",
             "apiHref": root + "api/host-vms/\(Self.href(SafeFileName.encode(host.name))).json",
         ] as [String: Any]
         context["facts"] = facts
@@ -351,7 +353,7 @@ struct PageBuilder {
     func contractsPage() -> [String: Any] {
         var context = common(title: "Contracts", page: "contracts", root: "")
         var contracts: [[String: Any]] = []
-        for type in inventory.types {
+        for type in cloud.types {
             for contract in type.pool(.contract).contracts {
                 var entry = Self.summary(contract.summary)
                 entry["name"] = contract.aggregate
@@ -381,7 +383,7 @@ struct PageBuilder {
         let points = input.history.points
         let labels = points.map { Self.date($0.date) }
         var charts: [[String: Any]] = []
-        for type in inventory.types {
+        for type in cloud.types {
             var series: [SVGChart.Series] = [
                 SVGChart.Series(label: "\(type.displayName): all pools", cssClass: "pool-total", values: points.map { point in
                     point.summary?.types[type.name].flatMap {
@@ -412,8 +414,8 @@ struct PageBuilder {
                 "subject": point.subject,
                 "moved": point.moves.count,
                 "moves": point.moves.prefix(50).map { move -> [String: Any] in
-                    ["host": move.host, "href": Self.hostHref(move.host), "from": move.from.joined(separator: ", ").nilIfEmpty ?? "none",
-                     "to": move.to.joined(separator: ", ").nilIfEmpty ?? "none"]
+                    ["host": move.host, "href": Self.hostHref(move.host), "from": move.fromAggregates.joined(separator: ", ").nilIfEmpty ?? "none",
+                     "to": move.toAggregates.joined(separator: ", ").nilIfEmpty ?? "none"]
                 },
             ]
         }
@@ -453,13 +455,13 @@ struct PageBuilder {
     /// Search entries: kind, name, page (relative to the site's root), detail.
     func searchEntries() -> [[String]] {
         var entries: [[String]] = []
-        for host in inventory.hosts {
+        for host in cloud.hosts {
             let detail = [host.gpuType ?? "Unclassified", host.pool.label, host.tenantName ?? host.tenant, host.ownerGroup]
                 .compactMap { $0 }.joined(separator: " · ")
             entries.append(["host", host.name, Self.hostHref(host.name), detail])
         }
         var tenants: [String: (name: String, hosts: Int)] = [:]
-        for host in inventory.hosts {
+        for host in cloud.hosts {
             guard let slug = host.tenant else { continue }
             tenants[slug, default: (host.tenantName ?? slug, 0)].hosts += 1
         }
@@ -467,7 +469,7 @@ struct PageBuilder {
             entries.append(["tenant", tenant.name, "search.html?q=" + (slug.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? slug),
                             "\(slug) · \(tenant.hosts) host\(tenant.hosts == 1 ? "" : "s")"])
         }
-        for view in inventory.aggregates {
+        for view in cloud.aggregates {
             let page: String
             let detail: String
             switch view.kind {

@@ -12,7 +12,7 @@ struct SpotCtl: AsyncParsableCommand {
         Every command takes --repo DIR; without it, spotctl searches upward from the current folder.
         """,
         version: SpotVersion.current,
-        subcommands: [Init.self, Snapshot.self, Diff.self, Render.self, Demo.self, ConfigCommand.self, Simulate.self]
+        subcommands: [Init.self, Snapshot.self, Diff.self, Render.self, Demo.self, Config.self, Simulate.self]
     )
 }
 
@@ -22,16 +22,29 @@ struct RepositoryOptions: ParsableArguments {
     var repo: String?
 }
 
-/// Runs a command body and turns a `SpotError` into a message on standard error and its exit code.
+/// Runs a command body; the one place where errors become messages on standard error and the
+/// process's exit status (usage errors are argument-parser's `ValidationError`, exit 64).
 func runReportingErrors(_ body: () async throws -> Void) async throws {
     do {
         try await body()
     } catch let error as SpotError {
         FileHandle.standardError.write(Data((error.description + "\n").utf8))
         throw ExitCode(error.exitCode)
+    } catch let errors as SpotErrors {
+        FileHandle.standardError.write(Data((errors.description + "\n").utf8))
+        throw ExitCode(errors.exitCode)
     }
 }
 
-var currentDirectory: URL {
-    URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)
+/// The process as the libraries see it, resolved once: the environment, the working directory,
+/// who acts (git author, command-log user) and the clock.
+enum ProcessContext {
+    static let current: RunContext = {
+        let environment = ProcessInfo.processInfo.environment
+        return RunContext(
+            environment: environment,
+            workingDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true),
+            identity: Identity.resolve(environment: environment, hostName: ProcessInfo.processInfo.hostName),
+            clock: SystemClock())
+    }()
 }

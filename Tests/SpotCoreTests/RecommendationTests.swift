@@ -4,7 +4,7 @@ import TestSupport
 
 @Suite struct RecommendationTests {
     @Test func anIdleHostIsRecommendedForSpot() {
-        let inventory = InventoryTests.l40Cloud().inventory()
+        let inventory = InventoryTests.l40Cloud().cloudView()
         let recommendation = inventory.recommendTarget(hostname: "CA1-L40-04")
         #expect(recommendation.aggregate == "L40-n3-spot")
         #expect(recommendation.pool == .spot)
@@ -12,7 +12,7 @@ import TestSupport
     }
 
     @Test func aSpotHostGoesBackToOnDemandAndAHostWithVMsStays() {
-        let inventory = InventoryTests.l40Cloud().inventory()
+        let inventory = InventoryTests.l40Cloud().cloudView()
         #expect(inventory.recommendTarget(hostname: "CA1-L40-03").aggregate == "L40-n3")
         let busy = inventory.recommendTarget(hostname: "CA1-L40-01")
         #expect(busy.pool == .ondemand)
@@ -25,7 +25,7 @@ import TestSupport
         cloud.device("CA1-L40-30", tags: ["NVIDIA L40", "NVLink"])
         cloud.compute("CA1-L40-30")
         cloud.facts.aggregates[cloud.facts.aggregates.firstIndex { $0.name == "L40-n3-spot" }!].hosts.append("CA1-L40-30")
-        let inventory = cloud.inventory()
+        let inventory = cloud.cloudView()
         let nvlink = inventory.recommendTarget(hostname: "CA1-L40-30", pool: .ondemand)
         #expect(nvlink.aggregate == "L40-n3-NVLink")
         #expect(nvlink.reasoning.contains("NVLink"))
@@ -37,7 +37,7 @@ import TestSupport
         cloud.gpuHost("gpu-1", tag: "NVIDIA L40", aggregate: "L40-n3-spot")
         cloud.facts.devices![0].tags.append(NetBoxRef(slug: "nvlink", name: "NVLink"))
         cloud.aggregate("L40-n3")
-        let recommendation = cloud.inventory().recommendTarget(hostname: "gpu-1", pool: .ondemand)
+        let recommendation = cloud.cloudView().recommendTarget(hostname: "gpu-1", pool: .ondemand)
         #expect(recommendation.aggregate == "L40-n3")
         #expect(recommendation.reasoning.contains("none matches"))
     }
@@ -46,7 +46,7 @@ import TestSupport
         var cloud = CloudBuilder()
         cloud.gpuHost("gpu-1", tag: "NVIDIA A100 SXM4", aggregate: "A100-n3")
         cloud.aggregate("A100-n3-spot")
-        let recommendation = cloud.inventory().recommendTarget(hostname: "gpu-1", pool: .spot)
+        let recommendation = cloud.cloudView().recommendTarget(hostname: "gpu-1", pool: .spot)
         #expect(recommendation.aggregate == "A100-n3-spot")
         #expect(recommendation.reasoning.contains("empty, a valid target"))
     }
@@ -54,7 +54,7 @@ import TestSupport
     @Test func noAggregateOfTheWantedPoolMeansNone() {
         var cloud = CloudBuilder()
         cloud.gpuHost("gpu-1", tag: "NVIDIA A100 SXM4", aggregate: "A100-n3")
-        let recommendation = cloud.inventory().recommendTarget(hostname: "gpu-1", pool: .runpod)
+        let recommendation = cloud.cloudView().recommendTarget(hostname: "gpu-1", pool: .runpod)
         #expect(recommendation.aggregate == nil)
         #expect(recommendation.reasoning == "A100 has no RunPod aggregate")
     }
@@ -62,7 +62,7 @@ import TestSupport
     @Test func contractsMustBeNamedWhenThereAreSeveral() {
         var cloud = InventoryTests.l40Cloud()
         cloud.aggregate("Contract-L40-Customer2")
-        let inventory = cloud.inventory()
+        let inventory = cloud.cloudView()
         let unnamed = inventory.recommendTarget(hostname: "CA1-L40-04", pool: .contract)
         #expect(unnamed.aggregate == nil)
         #expect(unnamed.reasoning.contains("has 2 contract aggregates"))
@@ -77,7 +77,7 @@ import TestSupport
         cloud.compute("gpu-x")
         cloud.device("gpu-x", role: "GPU Servers")
         cloud.aggregate("az", hosts: ["gpu-x"])
-        let inventory = cloud.inventory()
+        let inventory = cloud.cloudView()
         #expect(inventory.recommendTarget(hostname: "nope", pool: .spot).aggregate == nil)
         #expect(inventory.recommendTarget(hostname: "nope", pool: .spot).reasoning.contains("not a GPU host"))
         #expect(inventory.recommendTarget(hostname: "gpu-x", pool: .spot).reasoning.contains("unknown"))

@@ -41,7 +41,7 @@ import TestSupport
     }
 
     static func files(_ facts: Facts) -> [String: Data] {
-        InventoryFiles.encode(facts, summary: SnapshotSummary(Inventory(facts: facts, configuration: .defaults)))
+        InventoryFiles.encode(facts, summary: SnapshotSummary(CloudView(facts: facts, configuration: .defaults)))
     }
 
     @Test func aSnapshotIsShardedOneFilePerHost() throws {
@@ -75,8 +75,8 @@ import TestSupport
     @Test func filesReadBackToTheSameViews() throws {
         let facts = Self.cloud().facts
         let back = try InventoryFiles.decode(Self.files(facts))
-        let before = Inventory(facts: facts, configuration: .defaults)
-        let after = Inventory(facts: back, configuration: .defaults)
+        let before = CloudView(facts: facts, configuration: .defaults)
+        let after = CloudView(facts: back, configuration: .defaults)
         #expect(after.hosts == before.hosts)
         #expect(after.types == before.types)
         #expect(back.servers.count == facts.servers.count)
@@ -116,7 +116,7 @@ import TestSupport
     }
 
     @Test func theSummaryCarriesEveryTypeAndPool() throws {
-        let inventory = Self.cloud().inventory()
+        let inventory = Self.cloud().cloudView()
         let summary = SnapshotSummary(inventory)
         #expect(summary.types["L40"]?.overview == .init(hosts: 5, gpuUsed: 15, gpuCapacity: 40))
         #expect(summary.types["L40"]?.pools["outofstock"] == .init(hosts: 1, gpuUsed: 0, gpuCapacity: 8))
@@ -138,7 +138,7 @@ import TestSupport
         // One VM stops, one starts.
         after.facts.servers.removeAll { $0.flavorName == "n3-L40x1" }
         after.server(on: "CA1-L40-03", flavor: "n3-L40x2")
-        let diff = SnapshotDiff(before: before.inventory(), after: after.inventory())
+        let diff = SnapshotDiff(before: before.cloudView(), after: after.cloudView())
         #expect(diff.moves.map(\.host) == ["CA1-L40-01", "CA1-L40-02"])
         #expect(diff.moves.allSatisfy { $0.fromPool == .ondemand && $0.toPool == .spot })
         #expect(diff.serversStarted.count == 1)
@@ -150,9 +150,9 @@ import TestSupport
 
     @Test func theFirstSnapshotAndAnUnchangedOneSayWhatTheyAre() {
         let cloud = InventoryTests.l40Cloud()
-        let first = SnapshotDiff(before: nil, after: cloud.inventory())
+        let first = SnapshotDiff(before: nil, after: cloud.cloudView())
         #expect(first.subject == "First snapshot: 5 GPU hosts in service, 4 VMs running; GPU use 37.5%")
-        let same = SnapshotDiff(before: cloud.inventory(), after: cloud.inventory())
+        let same = SnapshotDiff(before: cloud.cloudView(), after: cloud.cloudView())
         #expect(same.isEmpty)
         #expect(same.subject == "Snapshot: facts changed, GPU use unchanged at 37.5%")
     }
@@ -164,7 +164,7 @@ import TestSupport
         after.facts.aggregates[3].hosts = []
         after.facts.services.removeAll { $0.host == "CA1-L40-04" }
         after.facts.devices!.removeAll { $0.name == "CA1-L40-04" }
-        let diff = SnapshotDiff(before: before.inventory(), after: after.inventory())
+        let diff = SnapshotDiff(before: before.cloudView(), after: after.cloudView())
         #expect(diff.hostsAdded == ["CA1-L40-10"])
         #expect(diff.hostsRemoved == ["CA1-L40-04"])
         #expect(diff.subject.contains("1 host added, 1 host removed"))

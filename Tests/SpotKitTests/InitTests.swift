@@ -3,6 +3,7 @@ import Testing
 import TestSupport
 import SpotCore
 @testable import SpotKit
+import SpotDemo
 
 @Suite struct InitTests {
     static let git = URL(fileURLWithPath: "/usr/bin/git")
@@ -11,7 +12,7 @@ import SpotCore
     @Test func initCreatesAndCommitsTheLayout() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let report = try await InitCommand.run(directory: "ops", cwd: dir.url, identity: Self.identity,
+        let report = try await RepositoryInitializer.create(directory: "ops", cwd: dir.url, identity: Self.identity,
                                                now: Date(timeIntervalSince1970: 1_800_000_000))
         let root = dir.appending("ops")
         #expect(report.root.path == root.standardizedFileURL.path)
@@ -41,13 +42,13 @@ import SpotCore
     @Test func initRefusesAnExistingRepositoryAndANestedOne() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        _ = try await InitCommand.run(directory: nil, cwd: dir.url, identity: Self.identity)
+        _ = try await RepositoryInitializer.create(directory: nil, cwd: dir.url, identity: Self.identity, now: Date(timeIntervalSince1970: 1_800_000_000))
         let again = await #expect(throws: SpotError.self) {
-            _ = try await InitCommand.run(directory: nil, cwd: dir.url, identity: Self.identity)
+            _ = try await RepositoryInitializer.create(directory: nil, cwd: dir.url, identity: Self.identity, now: Date(timeIntervalSince1970: 1_800_000_000))
         }
         #expect(again?.message.contains("already holds spotctl.yaml") == true)
         let nested = await #expect(throws: SpotError.self) {
-            _ = try await InitCommand.run(directory: "inner/ops", cwd: dir.url, identity: Self.identity)
+            _ = try await RepositoryInitializer.create(directory: "inner/ops", cwd: dir.url, identity: Self.identity, now: Date(timeIntervalSince1970: 1_800_000_000))
         }
         #expect(nested?.message.contains("is inside the git repository") == true)
         #expect(!FileManager.default.fileExists(atPath: dir.appending("inner/ops/spotctl.yaml").path))
@@ -57,7 +58,7 @@ import SpotCore
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         _ = try runProcess(Self.git, ["init", "-q", "-b", "main", dir.path])
-        let report = try await InitCommand.run(directory: nil, cwd: dir.url, identity: Self.identity)
+        let report = try await RepositoryInitializer.create(directory: nil, cwd: dir.url, identity: Self.identity, now: Date(timeIntervalSince1970: 1_800_000_000))
         #expect(report.commitID != nil)
         let count = try runProcess(Self.git, ["-C", dir.path, "rev-list", "--count", "HEAD"])
         #expect(count.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "1")
@@ -65,12 +66,17 @@ import SpotCore
 }
 
 @Suite struct DemoTests {
+    static func context(_ directory: URL) -> RunContext {
+        RunContext(environment: [:], workingDirectory: directory, identity: Identity(name: "Demo Test", email: "demo@spotctl.invalid"),
+                   clock: FixedClock(Date(timeIntervalSince1970: 1_800_000_000)))
+    }
+
     @Test func theDemoRunsInsideAProjectAndReplacesOnlyItsOwnFolder() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         _ = try runProcess(URL(fileURLWithPath: "/usr/bin/git"), ["init", "-q", "-b", "main", dir.path])
         let lines = LineCollector()
-        let root = try await DemoCommand.run(directory: nil, cwd: dir.url) { lines.append($0) }
+        let root = try await DemoRunner.run(directory: nil, context: Self.context(dir.url)) { lines.append($0) }
         #expect(root.lastPathComponent == "spotctl-demo")
         let log = try runProcess(URL(fileURLWithPath: "/usr/bin/git"), ["-C", root.path, "log", "--format=%s"]).stdout
         let subjects = log.split(separator: "\n")
@@ -86,11 +92,11 @@ import SpotCore
         #expect(try runProcess(URL(fileURLWithPath: "/usr/bin/git"), ["-C", root.path, "status", "--porcelain"]).stdout.isEmpty,
                 "the rendered site is not committed and leaves the repository clean")
         // A second run replaces the demo folder; a folder the demo did not make is left alone.
-        _ = try await DemoCommand.run(directory: nil, cwd: dir.url) { _ in }
+        _ = try await DemoRunner.run(directory: nil, context: Self.context(dir.url)) { _ in }
         let other = dir.appending("mine")
         try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
         try "keep".write(to: other.appendingPathComponent("notes.txt"), atomically: true, encoding: .utf8)
-        let refused = await #expect(throws: SpotError.self) { _ = try await DemoCommand.run(directory: "mine", cwd: dir.url) { _ in } }
+        let refused = await #expect(throws: SpotError.self) { _ = try await DemoRunner.run(directory: "mine", context: Self.context(dir.url)) { _ in } }
         #expect(refused?.message.contains("was not made by spotctl demo") == true)
         #expect(try String(contentsOf: other.appendingPathComponent("notes.txt"), encoding: .utf8) == "keep")
     }

@@ -12,7 +12,7 @@ struct SnapshotFixture {
     let dir: TemporaryDirectory
     let cloud: SimulatedCloud
     let repository: OperationsRepository
-    var options: SnapshotCommand.Options
+    var options: SnapshotRun
 
     static let git = URL(fileURLWithPath: "/usr/bin/git")
 
@@ -20,9 +20,9 @@ struct SnapshotFixture {
         let dir = try TemporaryDirectory()
         let cloud = try await SimulatedCloud.start(scenario: scenario, options: simulator)
         let identity = Identity(name: "Snapshot Test", email: "test@spotctl.invalid")
-        _ = try await InitCommand.run(directory: "ops", cwd: dir.url, identity: identity, now: Date(timeIntervalSince1970: 1_800_000_000))
+        _ = try await RepositoryInitializer.create(directory: "ops", cwd: dir.url, identity: identity, now: Date(timeIntervalSince1970: 1_800_000_000))
         let repository = OperationsRepository(root: dir.appending("ops"))
-        var options = SnapshotCommand.Options()
+        var options = SnapshotRun()
         options.environment = Dictionary(await cloud.environment(), uniquingKeysWith: { _, last in last })
         options.environment["HOME"] = dir.path
         options.cwd = dir.url
@@ -40,10 +40,10 @@ struct SnapshotFixture {
         dir.remove()
     }
 
-    func snapshot(_ body: (inout SnapshotCommand.Options) -> Void = { _ in }) async throws -> SnapshotCommand.Outcome {
+    func snapshot(_ body: (inout SnapshotRun) -> Void = { _ in }) async throws -> Snapshotter.Outcome {
         var options = self.options
         body(&options)
-        return try await SnapshotCommand.run(repository: repository, options: options)
+        return try await options.run(repository)
     }
 
     func git(_ arguments: String...) throws -> String {
@@ -53,7 +53,28 @@ struct SnapshotFixture {
     var commitCount: Int { Int((try? git("rev-list", "--count", "HEAD"))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? -1 }
 }
 
-@Suite struct SnapshotCommandTests {
+/// One snapshot's settings in a test: the service's options and the context the executable
+/// would resolve (environment, working directory, identity, a fixed clock).
+struct SnapshotRun {
+    var commit = true
+    var force = false
+    var clientOptions: ClientOptions?
+    var environment: [String: String] = [:]
+    var cwd = URL(fileURLWithPath: "/")
+    var identity = Identity(name: "Snapshot Test", email: "test@spotctl.invalid")
+    var now = Date(timeIntervalSince1970: 1_800_000_600)
+
+    func run(_ repository: OperationsRepository, progress: @escaping @Sendable (String) -> Void = { _ in }) async throws -> Snapshotter.Outcome {
+        var options = Snapshotter.Options()
+        options.commit = commit
+        options.force = force
+        options.clientOptions = clientOptions
+        let context = RunContext(environment: environment, workingDirectory: cwd, identity: identity, clock: FixedClock(now))
+        return try await Snapshotter.run(repository: repository, options: options, context: context, progress: progress)
+    }
+}
+
+@Suite struct SnapshotterTests {
     @Test func aSnapshotCommitsOnceAndAnUnchangedCloudMakesNoCommit() async throws {
         let f = try await SnapshotFixture.start()
         defer { Task { await f.stop() } }
@@ -90,8 +111,8 @@ struct SnapshotFixture {
         // The change touches few files: the two hosts' files are unchanged; aggregates and summary change.
         let changed = try f.git("diff", "--name-only", "HEAD~1", "HEAD").split(separator: "\n").map(String.init)
         #expect(changed == ["inventory/aggregates.json", "inventory/summary.json"])
-        let diff = try await DiffCommand.run(repository: f.repository, revisions: [])
-        #expect(DiffCommand.render(diff).contains("CA1-ESC812-101 (L40): On-Demand -> Spot"))
+        let diff = try await SnapshotComparer.compare(repository: f.repository, revisions: [])
+        #expect(SnapshotComparer.render(diff).contains("CA1-ESC812-101 (L40): On-Demand -> Spot"))
     }
 
     @Test func aSourceThatKeepsFailingLeavesTheRepositoryUntouched() async throws {
@@ -131,11 +152,11 @@ struct SnapshotFixture {
         #expect(outcome.notes.count == 2)
         #expect(outcome.notes[0].hasPrefix("NetBox is not configured"))
         #expect(outcome.notes[1].hasPrefix("Hyperstack is not configured"))
-        let facts = try await InventoryStore(repository: f.repository).facts(at: "HEAD")
+        let facts = try await RepositoryReader(repository: f.repository).facts(at: "HEAD")
         #expect(facts.devices == nil)
         #expect(facts.images == nil)
         #expect(facts.servers.count == 9)
-        let inventory = Inventory(facts: facts, configuration: .defaults)
+        let inventory = CloudView(facts: facts, configuration: .defaults)
         #expect(inventory.type(named: "L40")?.overview.hostCount == 6)
         #expect(await f.cloud.state.statistics().count(service: "netbox") == 0)
     }
@@ -164,7 +185,7 @@ struct SnapshotFixture {
         #expect(outcome.result == .written)
         #expect(try f.git("rev-parse", "HEAD") == head)
         #expect(FileManager.default.fileExists(atPath: f.repository.inventoryDirectory.appendingPathComponent("snapshot.json").path))
-        #expect(try InventoryStore(repository: f.repository).workingTreeFacts()?.servers.count == 9)
+        #expect(try RepositoryReader(repository: f.repository).workingTreeFacts()?.servers.count == 9)
     }
 
     @Test func aRepositoryInTheMiddleOfAMergeIsRefusedBeforeFetching() async throws {
@@ -188,7 +209,7 @@ struct SnapshotFixture {
         let c = scenario.credentials
         let secrets = [c.password, c.netboxToken, c.hyperstackAPIKey, runpod]
         let lines = LineCollector()
-        let outcome = try await SnapshotCommand.run(repository: f.repository, options: f.options) { line in lines.append(line) }
+        let outcome = try await f.options.run(f.repository) { line in lines.append(line) }
         let output = lines.text + outcome.summaryLine + outcome.notes.joined() + outcome.diff.message
         let redactor = Redactor(values: secrets)
         // Every file of the working tree and every object of the history.
@@ -247,7 +268,7 @@ final class LineCollector: @unchecked Sendable {
         #expect(timed.status == 0, "\(timed.stderr)")
         #expect(timed.stdout.hasPrefix("snapshot committed "))
         let phases = timed.stderr.split(separator: "\n").map { $0.split(separator: " ", omittingEmptySubsequences: true) }
-        #expect(phases.map { $0.first.map(String.init) } == SnapshotCommand.Outcome.phaseNames.map(Optional.some), "\(timed.stderr)")
+        #expect(phases.map { $0.first.map(String.init) } == Snapshotter.Outcome.phaseNames.map(Optional.some), "\(timed.stderr)")
         #expect(phases.allSatisfy { $0.count == 3 && Double($0[1]).map { $0 >= 0 } == true && $0[2] == "s" }, "\(timed.stderr)")
     }
 }

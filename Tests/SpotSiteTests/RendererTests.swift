@@ -20,7 +20,7 @@ func hostileCloud() -> CloudBuilder {
 }
 
 func render(_ cloud: CloudBuilder, history: SiteHistory = SiteHistory(), log: [CommandLogEntry] = []) throws -> [String: Data] {
-    let input = SiteInput(inventory: cloud.inventory(), snapshot: SnapshotReference(commit: "0123456789abcdef0123", date: Date(timeIntervalSince1970: 1_800_000_000), subject: "test"),
+    let input = SiteInput(cloud: cloud.cloudView(), snapshot: SnapshotReference(commit: "0123456789abcdef0123", date: Date(timeIntervalSince1970: 1_800_000_000), subject: "test"),
                           history: history, commandLog: log)
     return try SiteRenderer().render(input)
 }
@@ -60,7 +60,7 @@ func json(_ files: [String: Data], _ path: String) throws -> [String: Any] {
         let templates = try SiteTemplates.overriding(with: dir.url)
         #expect(templates.overridden == ["assets/style.css"])
         let files = try SiteRenderer(templates: templates).render(
-            SiteInput(inventory: hostileCloud().inventory(), snapshot: SnapshotReference(commit: nil, date: nil, subject: "t")))
+            SiteInput(cloud: hostileCloud().cloudView(), snapshot: SnapshotReference(commit: nil, date: nil, subject: "t")))
         #expect(text(files, "assets/style.css") == "body { color: hotpink; }\n")
         #expect(text(files, "index.html").contains("<h1>GPU capacity</h1>"))
 
@@ -75,7 +75,7 @@ func json(_ files: [String: Data], _ path: String) throws -> [String: Any] {
         let templates = try SiteTemplates.overriding(with: dir.url)
         do {
             _ = try SiteRenderer(templates: templates).render(
-                SiteInput(inventory: hostileCloud().inventory(), snapshot: SnapshotReference(commit: nil, date: nil, subject: "t")))
+                SiteInput(cloud: hostileCloud().cloudView(), snapshot: SnapshotReference(commit: nil, date: nil, subject: "t")))
             Issue.record("a broken template rendered")
         } catch {
             #expect(error.description.contains("templates/overview.mustache"))

@@ -13,7 +13,7 @@ struct RenderedSite: Sendable {
     let root: URL
     let repository: OperationsRepository
     let world: Scenario
-    let outcome: RenderCommand.Outcome
+    let outcome: SiteBuilder.Outcome
 
     var site: URL { outcome.output }
 
@@ -36,24 +36,19 @@ struct RenderedSite: Sendable {
         let cloud = try await SimulatedCloud.start(scenario: scenario)
         do {
             let identity = Identity(name: "Site Test", email: "test@spotctl.invalid")
-            _ = try await InitCommand.run(directory: "ops", cwd: dir.url, identity: identity, now: Date(timeIntervalSince1970: 1_800_000_000))
+            _ = try await RepositoryInitializer.create(directory: "ops", cwd: dir.url, identity: identity, now: Date(timeIntervalSince1970: 1_800_000_000))
             let repository = OperationsRepository(root: dir.appending("ops"))
-            var options = SnapshotCommand.Options()
-            options.environment = Dictionary(await cloud.environment(), uniquingKeysWith: { _, last in last })
-            options.environment["HOME"] = dir.path
-            options.cwd = dir.url
-            options.identity = identity
-            options.now = Date(timeIntervalSince1970: 1_800_000_600)
-            _ = try await SnapshotCommand.run(repository: repository, options: options)
+            var environment = Dictionary(await cloud.environment(), uniquingKeysWith: { _, last in last })
+            environment["HOME"] = dir.path
+            var context = RunContext(environment: environment, workingDirectory: dir.url, identity: identity,
+                                     clock: FixedClock(Date(timeIntervalSince1970: 1_800_000_600)))
+            _ = try await Snapshotter.run(repository: repository, options: Snapshotter.Options(), context: context)
             await cloud.state.mutate { world in change(&world) }
-            options.now = Date(timeIntervalSince1970: 1_800_004_200)
-            _ = try await SnapshotCommand.run(repository: repository, options: options)
+            context.clock = FixedClock(Date(timeIntervalSince1970: 1_800_004_200))
+            _ = try await Snapshotter.run(repository: repository, options: Snapshotter.Options(), context: context)
             let world = await cloud.state.world
             await cloud.stop()
-            var renderOptions = RenderCommand.Options()
-            renderOptions.cwd = dir.url
-            renderOptions.environment = options.environment
-            let outcome = try await RenderCommand.run(repository: repository, options: renderOptions)
+            let outcome = try await SiteBuilder.run(repository: repository, options: SiteBuilder.Options(), context: context)
             return RenderedSite(root: dir.url, repository: repository, world: world, outcome: outcome)
         } catch {
             await cloud.stop()

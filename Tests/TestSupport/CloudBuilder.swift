@@ -79,8 +79,8 @@ public struct CloudBuilder: Sendable {
         }
     }
 
-    public func inventory(_ configuration: Configuration = .defaults) -> Inventory {
-        Inventory(facts: facts, configuration: configuration)
+    public func cloudView(_ configuration: Configuration = .defaults) -> CloudView {
+        CloudView(facts: facts, configuration: configuration)
     }
 }
 

@@ -61,9 +61,14 @@ public enum UsageRules {
     /// shelved-offloaded servers do not; ACTIVE, BUILD, SHUTOFF, PAUSED, SUSPENDED, SHELVED, ERROR
     /// (with a host) and the like do.
     public static func holdsResources(_ server: Server) -> Bool {
-        guard server.host != nil else { return false }
-        if statesWithoutResources.contains(server.status.uppercased()) { return false }
-        if let vmState = server.vmState, vmStatesWithoutResources.contains(vmState.lowercased()) { return false }
+        holdsResources(host: server.host, status: server.status, vmState: server.vmState)
+    }
+
+    /// The same rule on the fields it reads (for readers that do not build a `Server`).
+    public static func holdsResources(host: String?, status: String, vmState: String?) -> Bool {
+        guard host != nil else { return false }
+        if statesWithoutResources.contains(status.uppercased()) { return false }
+        if let vmState, vmStatesWithoutResources.contains(vmState.lowercased()) { return false }
         return true
     }
 }

@@ -1,4 +1,5 @@
 public import Foundation
+import SpotSupport
 
 /// A `major.minor` format version: a minor bump only adds fields; a tool refuses a newer major.
 public struct FormatVersion: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
@@ -219,7 +220,7 @@ public enum InventoryFiles {
                                           device: device, servers: []))
         }
         // Host files are most of a snapshot: encoded on every core.
-        let encoded = parallelMap(documents) { document in (prefix + "hosts/" + SafeFileName.encode(document.name) + ".json", encode(document)) }
+        let encoded = parallelMap(documents) { document in (hostPath(document.name), encode(document)) }
         for (path, data) in encoded { files[path] = data }
         files[prefix + "unplaced-servers.json"] = encode(ListDocument(unplaced.sorted { $0.id < $1.id }, key: "servers"))
         if let images = facts.images {

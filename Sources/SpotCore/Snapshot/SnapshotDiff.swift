@@ -2,21 +2,6 @@
 /// hosts that came and went, VMs started and stopped, GPU use per type. It makes the snapshot's
 /// commit message and `spotctl diff`.
 public struct SnapshotDiff: Sendable, Hashable {
-    public struct HostMove: Sendable, Hashable {
-        public let host: String
-        public let gpuType: String?
-        public let fromPool: Pool
-        public let toPool: Pool
-        public let fromAggregates: [String]
-        public let toAggregates: [String]
-    }
-
-    public struct ServerChange: Sendable, Hashable {
-        public let id: String
-        public let name: String
-        public let host: String?
-    }
-
     public struct TypeUsage: Sendable, Hashable {
         public let gpuType: String
         public let before: GPUSummary
@@ -37,7 +22,7 @@ public struct SnapshotDiff: Sendable, Hashable {
     public let runningAfter: Int
 
     /// Compares two snapshots' views; `before` nil means this is the first snapshot.
-    public init(before: Inventory?, after: Inventory) {
+    public init(before: CloudView?, after: CloudView) {
         isFirst = before == nil
         var moves: [HostMove] = []
         var added: [String] = []
@@ -49,9 +34,9 @@ public struct SnapshotDiff: Sendable, Hashable {
                 if before != nil { added.append(host.name) }
                 continue
             }
-            if old.pool != host.pool || old.poolAggregates != host.poolAggregates {
-                moves.append(HostMove(host: host.name, gpuType: host.gpuType ?? old.gpuType, fromPool: old.pool, toPool: host.pool,
-                                      fromAggregates: old.poolAggregates, toAggregates: host.poolAggregates))
+            if let move = HostMove.between(host: host.name, gpuType: host.gpuType ?? old.gpuType,
+                                           before: old.placement, after: host.placement) {
+                moves.append(move)
             }
         }
         for host in before?.hosts ?? [] where newHosts[host.name] == nil { removed.append(host.name) }
@@ -59,18 +44,10 @@ public struct SnapshotDiff: Sendable, Hashable {
         self.hostsAdded = added
         self.hostsRemoved = removed
 
-        func holding(_ inventory: Inventory?) -> [String: ServerChange] {
-            var result: [String: ServerChange] = [:]
-            for server in inventory?.facts.servers ?? [] where UsageRules.holdsResources(server) {
-                result[server.id] = ServerChange(id: server.id, name: server.name, host: server.host)
-            }
-            return result
-        }
-        let oldRunning = holding(before)
-        let newRunning = holding(after)
-        runningAfter = newRunning.count
-        serversStarted = before == nil ? [] : newRunning.values.filter { oldRunning[$0.id] == nil }.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
-        serversStopped = oldRunning.values.filter { newRunning[$0.id] == nil }.sorted { ($0.name, $0.id) < ($1.name, $1.id) }
+        let activity = ServerActivity(holdingBefore: before?.holdingServers, holdingAfter: after.holdingServers)
+        runningAfter = after.holdingServers.count
+        serversStarted = activity.started
+        serversStopped = activity.stopped
 
         var usage: [TypeUsage] = []
         var names = after.types.map(\.name)
@@ -83,8 +60,8 @@ public struct SnapshotDiff: Sendable, Hashable {
             }
         }
         self.usage = usage
-        totalBefore = (before?.types ?? []).reduce(GPUSummary()) { $0 + $1.overview }
-        totalAfter = after.types.reduce(GPUSummary()) { $0 + $1.overview }
+        totalBefore = before?.total ?? GPUSummary()
+        totalAfter = after.total
     }
 
     /// Whether the operators' view changed (the raw facts may still differ in other ways).

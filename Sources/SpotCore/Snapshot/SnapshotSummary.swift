@@ -40,20 +40,18 @@ public struct SnapshotSummary: Sendable, Hashable, Codable {
     public var unclassifiedHosts: Int
     public var servers: Int
 
-    public init(_ inventory: Inventory) {
+    public init(_ cloud: CloudView) {
         formatVersion = InventoryFiles.formatVersion
         var types: [String: TypeFigures] = [:]
-        var total = GPUSummary()
-        for type in inventory.types {
+        for type in cloud.types {
             var pools: [String: Figures] = [:]
             for pool in type.pools { pools[pool.pool.rawValue] = Figures(pool.summary) }
             types[type.name] = TypeFigures(pools: pools, overview: Figures(type.overview))
-            total = total + type.overview
         }
         self.types = types
-        self.total = Figures(total)
-        self.unclassifiedHosts = inventory.unclassified.count
-        self.servers = inventory.facts.servers.count
+        self.total = Figures(cloud.total)
+        self.unclassifiedHosts = cloud.unclassified.count
+        self.servers = cloud.facts.servers.count
     }
 
     enum CodingKeys: String, CodingKey {

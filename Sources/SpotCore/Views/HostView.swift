@@ -63,3 +63,10 @@ public struct HostView: Sendable, Hashable, Identifiable {
     public var overCapacity: Bool { gpuUsed > capacity }
     public var freeGPUs: Int { max(0, capacity - gpuUsed) }
 }
+
+extension HostView {
+    /// The host's placement (pool and the aggregates of that pool), as `PlacementRules` made it.
+    public var placement: Placement {
+        Placement(pool: pool, poolAggregates: poolAggregates, outOfStockReason: outOfStockReason)
+    }
+}

@@ -4,7 +4,7 @@ import SpotCore
 
 /// `spotctl init [DIR]`: creates an operations repository with the layout of SPEC section 1 and
 /// commits it through the git store.
-public enum InitCommand {
+public enum RepositoryInitializer {
     public struct Report: Sendable {
         public let root: URL
         public let commitID: String?
@@ -13,7 +13,7 @@ public enum InitCommand {
 
     /// - Parameter nested: allow a repository inside another project's work tree (the demo's
     ///   `./spotctl-demo`, which the project ignores); `spotctl init` refuses that.
-    public static func run(directory: String?, cwd: URL, identity: Identity, now: Date = Date(),
+    public static func create(directory: String?, cwd: URL, identity: Identity, now: Date,
                            nested: Bool = false) async throws(SpotError) -> Report {
         let root = URL(fileURLWithPath: directory ?? ".", relativeTo: cwd).standardizedFileURL
         let fileManager = FileManager.default

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import SpotKit
 
-struct ConfigCommand: AsyncParsableCommand {
+struct Config: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "config",
         abstract: "Check or show the configuration (spotctl.yaml).",
@@ -20,7 +20,7 @@ struct ConfigCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReportingErrors {
-                let report = try ConfigCommands.check(path: path, repo: options.repo, cwd: currentDirectory)
+                let report = try ConfigReport.check(path: path, repo: options.repo, cwd: ProcessContext.current.workingDirectory)
                 print(report.summary)
             }
         }
@@ -34,8 +34,8 @@ struct ConfigCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await runReportingErrors {
-                let text = try ConfigCommands.show(repo: options.repo, cwd: currentDirectory,
-                                                   environment: ProcessInfo.processInfo.environment)
+                let text = try ConfigReport.show(repo: options.repo, cwd: ProcessContext.current.workingDirectory,
+                                                   environment: ProcessContext.current.environment)
                 print(text, terminator: "")
             }
         }

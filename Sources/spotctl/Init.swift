@@ -12,7 +12,9 @@ struct Init: AsyncParsableCommand {
 
     func run() async throws {
         try await runReportingErrors {
-            let report = try await InitCommand.run(directory: directory, cwd: currentDirectory, identity: Identity.resolve())
+            let context = ProcessContext.current
+            let report = try await RepositoryInitializer.create(directory: directory, cwd: context.workingDirectory,
+                                                               identity: context.identity, now: context.clock.now())
             print("Created the operations repository \(report.root.path)" + (report.commitID.map { " (commit \($0.prefix(12)))" } ?? ""))
             for file in report.files { print("  \(file)") }
             print("Next: edit spotctl.yaml (spotctl config check), then run spotctl snapshot with your cloud's credentials.")

@@ -1,8 +1,9 @@
 public import Foundation
+public import SpotKit
 public import SpotSimulator
 
-/// `spotctl simulate`: runs the simulated cloud until interrupted.
-public enum SimulateCommand {
+/// `spotctl simulate`: starts the simulated cloud and says what a client needs.
+public enum SimulatorLauncher {
     public struct Options: Sendable {
         public var scenarioFile: String?
         public var hosts: Int?
@@ -17,9 +18,6 @@ public enum SimulateCommand {
     /// The scenario the options describe: a file, a generated cloud, or the demo cloud.
     public static func scenario(for options: Options, cwd: URL) throws(SpotError) -> Scenario {
         if let file = options.scenarioFile {
-            guard options.hosts == nil else {
-                throw SpotError("--scenario and --hosts cannot be used together", hint: "pick a scenario file or a generated cloud", exitCode: 64)
-            }
             do {
                 return try ScenarioFile.load(URL(fileURLWithPath: file, relativeTo: cwd))
             } catch {
@@ -27,15 +25,14 @@ public enum SimulateCommand {
             }
         }
         if let hosts = options.hosts {
-            guard hosts > 0 else { throw SpotError("--hosts must be at least 1", exitCode: 64) }
             return ScenarioGenerator(hosts: hosts, seed: options.seed, vmsPerHost: options.vmsPerHost).generate()
         }
         return DemoScenario.load()
     }
 
     /// Starts the simulator, prints what a client needs, and returns the running cloud.
-    public static func start(_ options: Options, cwd: URL, print: (String) -> Void) async throws -> SimulatedCloud {
-        let started = Date()
+    public static func start(_ options: Options, cwd: URL, clock: any WallClock, print: (String) -> Void) async throws -> SimulatedCloud {
+        let started = clock.now()
         let scenario = try scenario(for: options, cwd: cwd)
         let cloud: SimulatedCloud
         do {
@@ -43,7 +40,7 @@ public enum SimulateCommand {
         } catch {
             throw SpotError("the simulator did not start: \(error)", hint: "pick another --port, or 0 for any free port")
         }
-        let seconds = Date().timeIntervalSince(started)
+        let seconds = clock.now().timeIntervalSince(started)
         print("# spotctl simulated cloud \"\(scenario.name)\": \(scenario.hosts.count) compute hosts, \(scenario.servers.count) servers, "
               + "\(scenario.devices.count) NetBox devices; listening on \(cloud.baseURL) (ready in \(String(format: "%.2f", seconds)) s)")
         if let caFile = cloud.caFile {

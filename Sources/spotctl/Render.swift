@@ -27,13 +27,13 @@ struct Render: AsyncParsableCommand {
 
     func run() async throws {
         try await runReportingErrors {
-            let repository = try OperationsRepository.locate(explicit: options.repo, from: currentDirectory)
-            var renderOptions = RenderCommand.Options()
+            let context = ProcessContext.current
+            let repository = try OperationsRepository.locate(explicit: options.repo, from: context.workingDirectory)
+            var renderOptions = SiteBuilder.Options()
             renderOptions.revision = revision
             renderOptions.output = output
             renderOptions.historyLimit = historyLimit
-            renderOptions.cwd = currentDirectory
-            let outcome = try await RenderCommand.run(repository: repository, options: renderOptions)
+            let outcome = try await SiteBuilder.run(repository: repository, options: renderOptions, context: context)
             if timings {
                 for phase in outcome.phases {
                     let line = phase.name.padding(toLength: 20, withPad: " ", startingAt: 0) + String(format: "%.3f s\n", phase.seconds)

@@ -1,71 +1,8 @@
-import Foundation
 public import GitStore
 public import SpotCore
 
-/// Reading snapshots back from an operations repository, through the git store.
-public struct InventoryStore: Sendable {
-    public let repository: OperationsRepository
-    public let store: GitStore
-
-    public init(repository: OperationsRepository) throws(SpotError) {
-        self.repository = repository
-        do {
-            store = try GitStore(openingRepositoryAt: repository.root)
-        } catch {
-            throw SpotError("\(repository.root.path) is not a git repository: \(error)",
-                            hint: "create operations repositories with `spotctl init`")
-        }
-    }
-
-    /// The commits that changed the inventory, newest first.
-    public func snapshots(limit: Int? = nil) async throws(SpotError) -> [CommitInfo] {
-        do {
-            return try await store.history(of: InventoryFiles.directory, limit: limit)
-        } catch {
-            throw SpotError("cannot read the history of \(InventoryFiles.directory)/ in \(repository.root.path): \(error)")
-        }
-    }
-
-    /// The facts of the snapshot at a revision, read without a checkout.
-    public func facts(at revision: String) async throws(SpotError) -> Facts {
-        let files: [String: Data]
-        do {
-            files = try await store.readFiles(under: InventoryFiles.directory, at: revision)
-        } catch {
-            throw SpotError("cannot read \(InventoryFiles.directory)/ at \(revision): \(error)",
-                            hint: "name a commit that exists (git log -- inventory)")
-        }
-        guard !files.isEmpty else {
-            throw SpotError("there is no snapshot at \(revision) in \(repository.root.path)", hint: "take one with `spotctl snapshot`")
-        }
-        do {
-            return try InventoryFiles.decode(files)
-        } catch {
-            throw SpotError("the snapshot at \(revision) cannot be read: \(error)")
-        }
-    }
-
-    /// The facts of the inventory in the working tree (a `--no-commit` snapshot), nil when there is none.
-    public func workingTreeFacts() throws(SpotError) -> Facts? {
-        let directory = repository.inventoryDirectory
-        guard FileManager.default.fileExists(atPath: directory.appendingPathComponent("snapshot.json").path) else { return nil }
-        var files: [String: Data] = [:]
-        let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil)
-        while let url = enumerator?.nextObject() as? URL {
-            guard url.pathExtension == "json" else { continue }
-            let relative = url.path.dropFirst(repository.root.path.count).drop { $0 == "/" }
-            files[String(relative)] = try? Data(contentsOf: url)
-        }
-        do {
-            return try InventoryFiles.decode(files)
-        } catch {
-            throw SpotError("the inventory in the working tree cannot be read: \(error)")
-        }
-    }
-}
-
-/// `spotctl diff [REV] [REV]`: what changed between two snapshots.
-public enum DiffCommand {
+/// What changed between two snapshots of a repository (`spotctl diff [REV] [REV]`).
+public enum SnapshotComparer {
     public struct Result: Sendable {
         public let from: CommitInfo
         public let to: CommitInfo
@@ -74,11 +11,10 @@ public enum DiffCommand {
 
     /// No revision: the previous snapshot against the latest. One: it against the latest. Two: the
     /// first against the second.
-    public static func run(repository: OperationsRepository, revisions: [String]) async throws(SpotError) -> Result {
-        guard revisions.count <= 2 else { throw SpotError("diff takes at most two revisions", exitCode: 64) }
-        let configuration = try repository.loadConfiguration()
-        let inventory = try InventoryStore(repository: repository)
-        let snapshots = try await inventory.snapshots(limit: 2)
+    public static func compare(repository: OperationsRepository, revisions: [String]) async throws(SpotError) -> Result {
+                let configuration = try repository.loadConfiguration()
+        let reader = try RepositoryReader(repository: repository)
+        let snapshots = try await reader.snapshots(limit: 2)
         let fromRevision: String
         let toRevision: String
         switch revisions.count {
@@ -96,13 +32,13 @@ public enum DiffCommand {
         }
         let from: CommitInfo, to: CommitInfo
         do {
-            from = try await inventory.store.commitInfo(fromRevision)
-            to = try await inventory.store.commitInfo(toRevision)
+            from = try await reader.store.commitInfo(fromRevision)
+            to = try await reader.store.commitInfo(toRevision)
         } catch {
             throw SpotError("\(error)", hint: "name commits that exist (git log -- inventory)")
         }
-        let before = Inventory(facts: try await inventory.facts(at: from.id), configuration: configuration)
-        let after = Inventory(facts: try await inventory.facts(at: to.id), configuration: configuration)
+        let before = CloudView(facts: try await reader.facts(at: from.id), configuration: configuration)
+        let after = CloudView(facts: try await reader.facts(at: to.id), configuration: configuration)
         return Result(from: from, to: to, diff: SnapshotDiff(before: before, after: after))
     }
 

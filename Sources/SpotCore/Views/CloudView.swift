@@ -1,6 +1,6 @@
 /// The derived views of one snapshot: every rule of the specification's section 4 applied once.
 /// The site, the static API, `plan` and `serve` all read this one result.
-public struct Inventory: Sendable {
+public struct CloudView: Sendable {
     public let configuration: Configuration
     public let facts: Facts
     /// Every GPU host (Nova GPU hosts and NetBox-only GPU servers), sorted by name.
@@ -13,12 +13,17 @@ public struct Inventory: Sendable {
     public let cpuOnlyHosts: [String]
     public let aggregates: [AggregateView]
     public let reconciliation: Reconciliation
-    public let warnings: [InventoryWarning]
+    public let warnings: [CloudWarning]
+    /// Every type's in-service overview summed: the one total across types (commit message,
+    /// `diff`, summary.json, the overview page).
+    public let total: GPUSummary
+    /// The servers that hold resources on a host (by `UsageRules.holdsResources`).
+    public let holdingServers: [ServerChange]
 
     private let hostIndex: [String: Int]
 
     public init(facts: Facts, configuration: Configuration) {
-        var builder = InventoryBuilder(facts: facts, configuration: configuration)
+        var builder = CloudViewBuilder(facts: facts, configuration: configuration)
         builder.build()
         self.configuration = configuration
         self.facts = facts
@@ -29,6 +34,8 @@ public struct Inventory: Sendable {
         self.aggregates = builder.aggregateViews
         self.reconciliation = builder.reconciliation
         self.warnings = builder.warnings
+        self.total = builder.types.reduce(GPUSummary()) { $0 + $1.overview }
+        self.holdingServers = facts.servers.filter(UsageRules.holdsResources).map { ServerChange(id: $0.id, name: $0.name, host: $0.host) }
         var index: [String: Int] = [:]
         for (offset, host) in builder.hosts.enumerated() { index[host.name] = offset }
         self.hostIndex = index
@@ -129,26 +136,28 @@ public struct Inventory: Sendable {
     }
 }
 
-/// Builds an `Inventory`: the single implementation of GPU type, capacity, usage, pool, summaries,
+/// Builds a `CloudView`: the single implementation of GPU type, capacity, usage, pool, summaries,
 /// reconciliation and warnings.
-struct InventoryBuilder {
+struct CloudViewBuilder {
     let facts: Facts
     let configuration: Configuration
     let typeRules: GPUTypeRules
     let hostRules: HostRules
+    let placementRules: PlacementRules
 
     var hosts: [HostView] = []
     var types: [GPUTypeView] = []
     var cpuOnlyHosts: [String] = []
     var aggregateViews: [AggregateView] = []
     var reconciliation = Reconciliation(netBoxConfigured: false, netBoxGPUServers: 0, dashboardHosts: 0, entries: [])
-    var warnings: [InventoryWarning] = []
+    var warnings: [CloudWarning] = []
 
     init(facts: Facts, configuration: Configuration) {
         self.facts = facts
         self.configuration = configuration
         self.typeRules = GPUTypeRules(configuration: configuration)
         self.hostRules = HostRules(configuration: configuration)
+        self.placementRules = PlacementRules(configuration: configuration)
     }
 
     mutating func build() {
@@ -205,9 +214,8 @@ struct InventoryBuilder {
             let device = devicesByName[name.lowercased()]
             if device != nil { joinedDevices.insert(name.lowercased()) }
             let memberOf = membership[name] ?? []
-            let gpuPoolAggregates = memberOf.filter { if case .gpuPool = $0.kind { return true } else { return false } }
             let isGPUServer = device.map(typeRules.isGPUServer) ?? false
-            guard !gpuPoolAggregates.isEmpty || isGPUServer else {
+            guard placementRules.isGPUHost(device: device, memberOf: memberOf.map { AggregateMembership(name: $0.aggregate.name, kind: $0.kind) }) else {
                 cpuOnlyHosts.append(name)
                 continue
             }
@@ -248,13 +256,8 @@ struct InventoryBuilder {
     private mutating func makeHost(name: String, device: NetBoxDevice?, service: ComputeService?,
                                    memberOf: [AggregateView], servers: [ServerView]) -> HostView {
         var gpuPool: [(name: String, type: String, pool: Pool, nvlink: Bool)] = []
-        var testing: [String] = []
         for view in memberOf {
-            switch view.kind {
-            case .gpuPool(let type, let pool, let nvlink): gpuPool.append((view.aggregate.name, type, pool, nvlink))
-            case .testing: testing.append(view.aggregate.name)
-            case .unknownType, .other: break
-            }
+            if case .gpuPool(let type, let pool, let nvlink) = view.kind { gpuPool.append((view.aggregate.name, type, pool, nvlink)) }
         }
         gpuPool.sort { $0.name < $1.name }
 
@@ -293,38 +296,14 @@ struct InventoryBuilder {
                                   message: "uses \(used) GPUs but has \(capacity)"))
         }
 
-        // Pool: the first rule that holds.
-        var pool: Pool = .outofstock
-        var reason: String?
-        var poolAggregates: [String] = []
-        let outOfStock = configuration.outOfStock
-        if let device, !hostRules.isInService(netboxStatus: device.status) {
-            reason = "NetBox status: \(device.statusLabel ?? device.status.capitalizedFirst)"
-        } else if service == nil && memberOf.isEmpty && device != nil {
-            reason = "not in OpenStack"
-        } else if gpuPool.isEmpty {
-            reason = "not in any aggregate"
-        } else if !testing.isEmpty {
-            reason = "in testing aggregate \(testing.sorted().joined(separator: ", "))"
-        } else if service == nil {
-            reason = "no nova-compute service"
-        } else if let service, outOfStock.disabledService, !service.isEnabled {
-            reason = "compute service disabled" + (service.disabledReason.map { ": \($0)" } ?? "")
-        } else if let service, outOfStock.downService, !service.isUp {
-            reason = "compute service down"
-        } else if aggregateTypes.count > 1 {
-            reason = "conflict: aggregates of two GPU types (\(gpuPool.map(\.name).joined(separator: ", ")))"
-            warnings.append(.init(kind: .typeConflict, subject: name,
-                                  message: "in aggregates of \(aggregateTypes.joined(separator: " and ")): \(gpuPool.map(\.name).joined(separator: ", "))"))
-        } else {
-            let pools = Set(gpuPool.map(\.pool))
-            pool = Pool.precedence.first { pools.contains($0) }!
-            poolAggregates = gpuPool.filter { $0.pool == pool }.map(\.name)
-            if pools.count > 1 {
-                warnings.append(.init(kind: .poolConflict, subject: name,
-                                      message: "in aggregates of two pools (\(gpuPool.map(\.name).joined(separator: ", "))); counted in \(pool.label)"))
-            }
-        }
+        // Pool: the placement rule (PlacementRules), the one every output reads.
+        let (placement, placementWarnings) = placementRules.placement(
+            name: name, device: device, service: service,
+            memberOf: memberOf.map { AggregateMembership(name: $0.aggregate.name, kind: $0.kind) })
+        warnings.append(contentsOf: placementWarnings)
+        let pool = placement.pool
+        let reason = placement.outOfStockReason
+        let poolAggregates = placement.poolAggregates
 
         let nvlink = gpuPool.contains { $0.nvlink } || (device.map(typeRules.hasNVLinkTag) ?? false)
         let status: String

@@ -2,16 +2,18 @@ public import Foundation
 public import SpotCore
 
 /// `spotctl config check` and `spotctl config show`.
-public enum ConfigCommands {
+public enum ConfigReport {
     public struct CheckReport: Sendable {
         public let file: URL
         public let configuration: Configuration
+        /// The working directory the file is named from.
+        public let workingDirectory: URL
 
         /// One line for people: what was checked and what it holds.
         public var summary: String {
             let c = configuration
             func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
-            return "\(ConfigurationFile.displayPath(file)): OK (\(count(c.gpuTypes.count, "GPU type")), "
+            return "\(ConfigurationFile.displayPath(file, from: workingDirectory)): OK (\(count(c.gpuTypes.count, "GPU type")), "
                 + "\(count(c.sites.count, "site")), \(count(c.ownerGroups.tenants.count, "tenant mapping")))"
         }
     }
@@ -43,15 +45,15 @@ public enum ConfigCommands {
             file = repository.configurationFile
             repositoryRoot = repository.root
         }
-        let configuration = try ConfigurationFile.load(file, repositoryRoot: repositoryRoot)
-        return CheckReport(file: file, configuration: configuration)
+        let configuration = try ConfigurationFile.load(file, repositoryRoot: repositoryRoot, displayedFrom: cwd)
+        return CheckReport(file: file, configuration: configuration, workingDirectory: cwd)
     }
 
     /// The effective configuration as YAML, defaults filled in. It holds no secret: only the names of
     /// the variables and files that hold them, with whether each is set.
     public static func show(repo: String?, cwd: URL, environment: [String: String]) throws(SpotError) -> String {
         let repository = try OperationsRepository.locate(explicit: repo, from: cwd)
-        let configuration = try repository.loadConfiguration()
+        let configuration = try repository.loadConfiguration(displayedFrom: cwd)
         var text = "# Effective configuration of \(repository.configurationFile.path), defaults filled in.\n"
         for (what, variable, file) in [
             ("NetBox token", configuration.netbox.tokenEnv, configuration.netbox.tokenFile),

@@ -1,7 +1,11 @@
 public import Foundation
 public import SpotCore
+import SpotSupport
 
-/// The seed's GET endpoints as static JSON files, written from the same derived views as the HTML.
+/// The seed's API shapes (`../shared/seed/API_DOCUMENTATION.md`): the envelope, gpu-types,
+/// aggregates by type and by pool, contract aggregates, host VMs, images and the command log,
+/// encoded from the derived views (`CloudView`). `render` writes them as the static API under
+/// `api/`; `serve` answers the same bytes at `/api/<path>`.
 ///
 ///     api/gpu-types.json
 ///     api/aggregates/<type>.json             one key per pool and gpu_overview
@@ -12,7 +16,7 @@ public import SpotCore
 ///     api/command-log.json
 ///
 /// Type and host names become file names through `SafeFileName`.
-public enum StaticAPI {
+public enum SeedAPI {
     /// The seed's success envelope.
     struct Envelope<Payload: Encodable>: Encodable {
         let status = "success"
@@ -219,14 +223,14 @@ public enum StaticAPI {
             try container.encode(image.id, forKey: .id)
             try container.encode(image.name, forKey: .name)
             try container.encode(image.region, forKey: .region)
-            try container.encode(StaticAPI.imageSize(image), forKey: .size)
+            try container.encode(SeedAPI.imageSize(image), forKey: .size)
             try container.encode(image.type, forKey: .type)
             try container.encode(image.version, forKey: .version)
         }
     }
 
     /// An image's size as the seed shows it ("10GB"): Hyperstack's display size, else whole GB.
-    static func imageSize(_ image: HyperstackImage) -> String? {
+    public static func imageSize(_ image: HyperstackImage) -> String? {
         if let display = image.displaySize, !display.isEmpty { return display.replacingOccurrences(of: " ", with: "") }
         guard let bytes = image.sizeBytes else { return nil }
         return "\(Int((Double(bytes) / 1_000_000_000).rounded()))GB"
@@ -249,16 +253,16 @@ public enum StaticAPI {
     public static func typeFileName(_ type: String) -> String { SafeFileName.encode(type) }
 
     /// Every file of the static API, keyed by its path under the site's root (`api/...`).
-    public static func files(inventory: Inventory, commandLog: [CommandLogEntry]) -> [String: Data] {
+    public static func files(cloud: CloudView, commandLog: [CommandLogEntry]) -> [String: Data] {
         // One job per file group, encoded on every core (a host-vms file per host is most of them).
         enum Job: Sendable {
             case gpuTypes, type(GPUTypeView), host(HostView), images, log
         }
-        let jobs: [Job] = [.gpuTypes, .images, .log] + inventory.types.map { .type($0) } + inventory.hosts.map { .host($0) }
+        let jobs: [Job] = [.gpuTypes, .images, .log] + cloud.types.map { .type($0) } + cloud.hosts.map { .host($0) }
         let groups = parallelMap(jobs) { job -> [(String, Data)] in
             switch job {
             case .gpuTypes:
-                let types = inventory.types.map { type in
+                let types = cloud.types.map { type in
                     var aggregates: [String: [String]] = [:]
                     for pool in type.pools where pool.pool != .outofstock {
                         aggregates[pool.pool.apiKey] = pool.aggregates
@@ -280,10 +284,10 @@ public enum StaticAPI {
                 return [("api/host-vms/\(SafeFileName.encode(host.name)).json",
                          document(HostVMs(host: host), message: "\(host.servers.count) VMs on \(host.name)"))]
             case .images:
-                let images = (inventory.facts.images ?? []).map(ImageEntry.init)
+                let images = (cloud.facts.images ?? []).map(ImageEntry.init)
                 return [("api/hyperstack/images.json", document(
                     images,
-                    message: inventory.facts.images == nil ? "Hyperstack was not configured for this snapshot" : "\(images.count) images"))]
+                    message: cloud.facts.images == nil ? "Hyperstack was not configured for this snapshot" : "\(images.count) images"))]
             case .log:
                 return [("api/command-log.json", document(commandLog, message: "\(commandLog.count) commands"))]
             }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SpotDemo
 import SpotKit
 import SpotSimulator
 
@@ -30,9 +31,28 @@ struct Simulate: AsyncParsableCommand {
     @Flag(help: "Serve HTTPS with a certificate made at start; its CA file is printed as OS_CACERT.") var tls = false
     @Option(name: .customLong("tls-dir"), help: ArgumentHelp("Where --tls writes ca.pem and the server's key.", valueName: "DIR")) var tlsDirectory: String?
 
+    func validate() throws {
+        if scenario != nil && hosts != nil {
+            throw ValidationError("--scenario and --hosts cannot be used together: pick a scenario file or a generated cloud")
+        }
+        if let hosts, hosts < 1 { throw ValidationError("--hosts must be at least 1") }
+        guard let version = Microversion(maxMicroversion), version >= Microversion.minimum else {
+            throw ValidationError("--max-microversion \(maxMicroversion) is not a microversion such as 2.96")
+        }
+        for text in faults {
+            do {
+                _ = try FaultRule.parse(text)
+            } catch {
+                throw ValidationError("--fault \(text): \(error)")
+            }
+        }
+    }
+
     func run() async throws {
         try await runReportingErrors {
-            var options = SimulateCommand.Options()
+            let context = ProcessContext.current
+            let currentDirectory = context.workingDirectory
+            var options = SimulatorLauncher.Options()
             options.scenarioFile = scenario
             options.hosts = hosts
             options.seed = seed
@@ -40,36 +60,27 @@ struct Simulate: AsyncParsableCommand {
             options.cloudsYAML = cloudsYAML
             options.saveState = saveState
             options.simulator.port = port
-            guard let version = Microversion(maxMicroversion), version >= Microversion.minimum else {
-                throw SpotError("--max-microversion \(maxMicroversion) is not a microversion such as 2.96", exitCode: 64)
-            }
-            options.simulator.novaMaxMicroversion = version
+            options.simulator.novaMaxMicroversion = Microversion(maxMicroversion)!
             options.simulator.pageLimit = pageLimit
             options.simulator.tokenLifetime = tokenLifetime
             options.simulator.buildDelay = buildDelay
             options.simulator.tls = tls
             options.simulator.tlsDirectory = tlsDirectory.map { URL(fileURLWithPath: $0, relativeTo: currentDirectory) }
             if let latency { options.simulator.faults.append(FaultRule(latencyMS: latency)) }
-            for text in faults {
-                do {
-                    options.simulator.faults.append(try FaultRule.parse(text))
-                } catch {
-                    throw SpotError("\(error)", exitCode: 64)
-                }
-            }
+            for text in faults { options.simulator.faults.append(try FaultRule.parse(text)) }
             if printScenario {
-                let data = try ScenarioFile.encode(try SimulateCommand.scenario(for: options, cwd: currentDirectory))
+                let data = try ScenarioFile.encode(try SimulatorLauncher.scenario(for: options, cwd: currentDirectory))
                 FileHandle.standardOutput.write(data)
                 print()
                 return
             }
-            let cloud = try await SimulateCommand.start(options, cwd: currentDirectory) { line in
+            let cloud = try await SimulatorLauncher.start(options, cwd: currentDirectory, clock: context.clock) { line in
                 print(line)
                 fflush(nil)
             }
             await waitForInterrupt()
             if let saveState {
-                try await SimulateCommand.saveState(of: cloud, to: saveState, cwd: currentDirectory)
+                try await SimulatorLauncher.saveState(of: cloud, to: saveState, cwd: currentDirectory)
                 FileHandle.standardError.write(Data("wrote the state to \(saveState)\n".utf8))
             }
             await cloud.stop()

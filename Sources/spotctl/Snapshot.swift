@@ -19,20 +19,20 @@ struct Snapshot: AsyncParsableCommand {
 
     func run() async throws {
         try await runReportingErrors {
-            let repository = try OperationsRepository.locate(explicit: options.repo, from: currentDirectory)
-            var snapshotOptions = SnapshotCommand.Options()
+            let context = ProcessContext.current
+            let repository = try OperationsRepository.locate(explicit: options.repo, from: context.workingDirectory)
+            var snapshotOptions = Snapshotter.Options()
             snapshotOptions.commit = !noCommit
             snapshotOptions.force = force
-            snapshotOptions.cwd = currentDirectory
-            let environment = ProcessInfo.processInfo.environment
+            let environment = context.environment
             let showProgress = progress ?? (isatty(STDERR_FILENO) == 1 && environment["CI"] == nil)
-            let outcome = try await SnapshotCommand.run(repository: repository, options: snapshotOptions) { line in
+            let outcome = try await Snapshotter.run(repository: repository, options: snapshotOptions, context: context) { line in
                 if showProgress || line.hasPrefix("note:") {
                     FileHandle.standardError.write(Data((line + "\n").utf8))
                 }
             }
             if timings {
-                for name in SnapshotCommand.Outcome.phaseNames {
+                for name in Snapshotter.Outcome.phaseNames {
                     let line = name.padding(toLength: 20, withPad: " ", startingAt: 0) + String(format: "%.3f s\n", outcome.phaseSeconds[name] ?? 0)
                     FileHandle.standardError.write(Data(line.utf8))
                 }
@@ -50,11 +50,15 @@ struct Diff: AsyncParsableCommand {
     @OptionGroup var options: RepositoryOptions
     @Argument(help: ArgumentHelp("Revisions (commits, HEAD~2, tags).", valueName: "REV")) var revisions: [String] = []
 
+    func validate() throws {
+        guard revisions.count <= 2 else { throw ValidationError("diff takes at most two revisions") }
+    }
+
     func run() async throws {
         try await runReportingErrors {
-            let repository = try OperationsRepository.locate(explicit: options.repo, from: currentDirectory)
-            let result = try await DiffCommand.run(repository: repository, revisions: revisions)
-            print(DiffCommand.render(result), terminator: "")
+            let repository = try OperationsRepository.locate(explicit: options.repo, from: ProcessContext.current.workingDirectory)
+            let result = try await SnapshotComparer.compare(repository: repository, revisions: revisions)
+            print(SnapshotComparer.render(result), terminator: "")
         }
     }
 }

@@ -1,15 +1,18 @@
 public import Foundation
 import GitStore
 import SpotCore
+public import SpotKit
 import SpotSimulator
 
 /// `spotctl demo [DIR]`: the whole loop on the built-in simulated cloud, with no credentials:
 /// init, snapshot, a change in the cloud, snapshot, diff, render.
-public enum DemoCommand {
+public enum DemoRunner {
     static let marker = ".spotctl/demo-marker"
 
-    public static func run(directory: String?, cwd: URL, print say: @escaping @Sendable (String) -> Void) async throws(SpotError) -> URL {
-        let root = URL(fileURLWithPath: directory ?? "spotctl-demo", relativeTo: cwd).standardizedFileURL
+    /// The demo's own identity and, from `context`, the working directory and the clock; the
+    /// demo's snapshots use the simulated cloud's environment, never the process's.
+    public static func run(directory: String?, context: RunContext, print say: @escaping @Sendable (String) -> Void) async throws(SpotError) -> URL {
+        let root = URL(fileURLWithPath: directory ?? "spotctl-demo", relativeTo: context.workingDirectory).standardizedFileURL
         try prepare(root)
 
         say("1. Starting the simulated cloud (Keystone, Nova, Neutron, NetBox, Hyperstack) on 127.0.0.1")
@@ -20,7 +23,7 @@ public enum DemoCommand {
             throw SpotError("the simulated cloud did not start: \(error)")
         }
         do {
-            let outcome = try await steps(root: root, cloud: cloud, say: say)
+            let outcome = try await steps(root: root, cloud: cloud, clock: context.clock, say: say)
             await cloud.stop()
             return outcome
         } catch {
@@ -29,11 +32,12 @@ public enum DemoCommand {
         }
     }
 
-    static func steps(root: URL, cloud: SimulatedCloud, say: @escaping @Sendable (String) -> Void) async throws(SpotError) -> URL {
+    static func steps(root: URL, cloud: SimulatedCloud, clock: any WallClock, say: @escaping @Sendable (String) -> Void) async throws(SpotError) -> URL {
         say("   \(cloud.baseURL) — \(await cloud.state.world.hosts.count) compute hosts, \(await cloud.state.world.servers.count) servers")
         say("2. Creating the operations repository \(root.path)")
         let identity = Identity(name: "spotctl demo", email: "demo@spotctl.invalid")
-        _ = try await InitCommand.run(directory: root.path, cwd: root, identity: identity, nested: true)
+        let started = clock.now()
+        _ = try await RepositoryInitializer.create(directory: root.path, cwd: root, identity: identity, now: started, nested: true)
         do {
             try FileManager.default.createDirectory(at: root.appendingPathComponent(".spotctl"), withIntermediateDirectories: true)
             try Data("This folder was made by `spotctl demo`; a new demo may replace it.\n".utf8)
@@ -42,14 +46,13 @@ public enum DemoCommand {
             throw SpotError("cannot write \(root.appendingPathComponent(marker).path): \(error.localizedDescription)")
         }
         let repository = OperationsRepository(root: root)
-        var options = SnapshotCommand.Options()
-        options.environment = Dictionary(await cloud.environment(), uniquingKeysWith: { _, last in last })
-        options.environment["HOME"] = root.path
-        options.cwd = root
-        options.identity = identity
+        let options = Snapshotter.Options()
+        var environment = Dictionary(await cloud.environment(), uniquingKeysWith: { _, last in last })
+        environment["HOME"] = root.path
+        var context = RunContext(environment: environment, workingDirectory: root, identity: identity, clock: FixedClock(started))
 
         say("3. Taking the first snapshot")
-        let first = try await SnapshotCommand.run(repository: repository, options: options)
+        let first = try await Snapshotter.run(repository: repository, options: options, context: context)
         say("   " + first.summaryLine)
 
         say("4. Changing the cloud: an operator moves CA1-ESC812-102 to spot, a VM starts on CA1-ESC812-103, one stops on CA1-ESC812-101")
@@ -64,24 +67,22 @@ public enum DemoCommand {
                                             created: "2026-11-29T09:00:00Z"))
         }
         say("5. Taking the second snapshot")
-        options.now = options.now.addingTimeInterval(900)
-        let second = try await SnapshotCommand.run(repository: repository, options: options)
+        context.clock = FixedClock(started.addingTimeInterval(900))
+        let second = try await Snapshotter.run(repository: repository, options: options, context: context)
         say("   " + second.summaryLine)
 
         say("6. A third snapshot of the unchanged cloud makes no commit")
-        options.now = options.now.addingTimeInterval(900)
-        let third = try await SnapshotCommand.run(repository: repository, options: options)
+        context.clock = FixedClock(started.addingTimeInterval(1800))
+        let third = try await Snapshotter.run(repository: repository, options: options, context: context)
         say("   " + third.summaryLine)
 
-        let diff = try await DiffCommand.run(repository: repository, revisions: [])
+        let diff = try await SnapshotComparer.compare(repository: repository, revisions: [])
         say("")
-        say(DiffCommand.render(diff))
+        say(SnapshotComparer.render(diff))
 
         say("7. Rendering the dashboard and the static API")
-        var renderOptions = RenderCommand.Options()
-        renderOptions.cwd = root
-        renderOptions.environment = options.environment
-        let rendered = try await RenderCommand.run(repository: repository, options: renderOptions)
+        context.clock = clock
+        let rendered = try await SiteBuilder.run(repository: repository, options: SiteBuilder.Options(), context: context)
         say("   " + rendered.summaryLine)
         say("""
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SpotDemo
 import SpotKit
 
 struct Demo: AsyncParsableCommand {
@@ -11,7 +12,7 @@ struct Demo: AsyncParsableCommand {
 
     func run() async throws {
         try await runReportingErrors {
-            _ = try await DemoCommand.run(directory: directory, cwd: currentDirectory) { line in
+            _ = try await DemoRunner.run(directory: directory, context: ProcessContext.current) { line in
                 print(line)
                 fflush(nil)
             }

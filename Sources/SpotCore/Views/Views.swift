@@ -1,5 +1,5 @@
 /// A problem the dashboard and `plan` list as a warning.
-public struct InventoryWarning: Sendable, Hashable, CustomStringConvertible {
+public struct CloudWarning: Sendable, Hashable, CustomStringConvertible {
     public enum Kind: String, Sendable, Hashable, Codable {
         /// A host in GPU-pool aggregates of two GPU types.
         case typeConflict = "type_conflict"

@@ -1,15 +1,19 @@
 public import Foundation
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 import GitStore
 import SpotClients
 import SpotCore
 import SpotSite
+import SpotSupport
 
-/// `spotctl render [--at REV] [--out DIR]`: the static dashboard and static API of one snapshot,
-/// with the history of the snapshots before it, read through the git store without a checkout.
-public enum RenderCommand {
+/// `spotctl render [--at REV] [--out DIR]`: builds the static dashboard and static API of one
+/// snapshot, with the history of the snapshots before it, read through the git store without a
+/// checkout.
+public enum SiteBuilder {
     public struct Options: Sendable {
         /// The revision whose inventory is rendered; nil: the latest snapshot (or, when nothing is
         /// committed yet, the inventory in the working tree).
@@ -18,8 +22,6 @@ public enum RenderCommand {
         public var output: String?
         /// The most snapshots the history pages read (the newest).
         public var historyLimit = 500
-        public var cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        public var environment: [String: String] = ProcessInfo.processInfo.environment
 
         public init() {}
     }
@@ -45,18 +47,12 @@ public enum RenderCommand {
     /// The file that marks a folder as a site spotctl wrote, so that a re-render may replace it.
     static let marker = ".spotctl-site"
 
-    public static func run(repository: OperationsRepository, options: Options) async throws(SpotError) -> Outcome {
-        let started = Date()
-        var phases: [(name: String, seconds: Double)] = []
-        var mark = started
-        func phase(_ name: String) {
-            let now = Date()
-            phases.append((name, now.timeIntervalSince(mark)))
-            mark = now
-        }
-        let configuration = try repository.loadConfiguration()
-        let inventoryStore = try InventoryStore(repository: repository)
-        let store = inventoryStore.store
+    public static func run(repository: OperationsRepository, options: Options, context: RunContext) async throws(SpotError) -> Outcome {
+        var timer = PhaseTimer()
+        func phase(_ name: String) { timer.end(name) }
+        let configuration = try repository.loadConfiguration(displayedFrom: context.workingDirectory)
+        let reader = try RepositoryReader(repository: repository)
+        let store = reader.store
 
         // Which snapshot: the named revision, the latest snapshot, or the working tree.
         let snapshot: SnapshotReference
@@ -68,7 +64,7 @@ public enum RenderCommand {
                 throw SpotError("--at \(revision): \(error)", hint: "name a commit that exists (git log -- inventory)")
             }
             snapshot = SnapshotReference(commit: info.id, date: info.date, subject: info.summary)
-        } else if let latest = try await inventoryStore.snapshots(limit: 1).first {
+        } else if let latest = try await reader.snapshots(limit: 1).first {
             snapshot = SnapshotReference(commit: latest.id, date: latest.date, subject: latest.summary)
         } else {
             snapshot = SnapshotReference(commit: nil, date: nil, subject: "uncommitted snapshot in the working tree")
@@ -80,7 +76,7 @@ public enum RenderCommand {
         @Sendable func readHistory() async -> Result<SiteHistory, SpotError> {
             guard let sourceRevision else { return .success(SiteHistory()) }
             do {
-                return .success(try await SiteHistoryReader.read(store: store, configuration: configuration, upTo: sourceRevision,
+                return .success(try await HistoryReader.read(store: store, configuration: configuration, upTo: sourceRevision,
                                                                  limit: historyLimit))
             } catch {
                 return .failure(error)
@@ -90,8 +86,8 @@ public enum RenderCommand {
 
         let facts: Facts
         if let sourceRevision {
-            facts = try await inventoryStore.facts(at: sourceRevision)
-        } else if let working = try inventoryStore.workingTreeFacts() {
+            facts = try await reader.facts(at: sourceRevision)
+        } else if let working = try reader.workingTreeFacts() {
             facts = working
         } else {
             throw SpotError("there is no snapshot in \(repository.root.path) to render", hint: "take one with `spotctl snapshot`")
@@ -100,12 +96,10 @@ public enum RenderCommand {
         let history = try await pendingHistory.get()
         phase("read the history")  // the rest of it: it started beside the snapshot
         // The command log and the change files, from the same revision (the working tree without one).
-        let files = try await repositoryFiles(store: store, repository: repository, revision: sourceRevision)
-        let commandLog = try commandLog(files)
-        let pending = files.filter { isChangeFile($0.key) && !$0.key.hasPrefix("changes/applied/") }
-            .map { ChangeFileText(path: $0.key, text: String(decoding: $0.value, as: UTF8.self)) }.sorted { $0.path < $1.path }
-        let applied = files.filter { isChangeFile($0.key) && $0.key.hasPrefix("changes/applied/") }
-            .map { ChangeFileText(path: $0.key, text: String(decoding: $0.value, as: UTF8.self)) }.sorted { $0.path < $1.path }
+        let files = try await reader.changesAndLog(at: sourceRevision)
+        let commandLog = try RepositoryReader.commandLog(files)
+        let pending = RepositoryReader.changeFiles(files, applied: false).map { ChangeFileText(path: $0.path, text: $0.text) }
+        let applied = RepositoryReader.changeFiles(files, applied: true).map { ChangeFileText(path: $0.path, text: $0.text) }
 
         // Templates: the built-in ones, overridden by the repository's templates/ folder.
         let templates: SiteTemplates
@@ -116,20 +110,21 @@ public enum RenderCommand {
             throw SpotError(error.message, hint: error.hint)
         }
 
-        let inventory = Inventory(facts: facts, configuration: configuration)
+        let cloud = CloudView(facts: facts, configuration: configuration)
         phase("derive the views")
-        let input = SiteInput(inventory: inventory, snapshot: snapshot, history: history, commandLog: commandLog,
+        let input = SiteInput(cloud: cloud, snapshot: snapshot, history: history, commandLog: commandLog,
                               pendingChanges: pending, appliedChanges: applied)
         let site: [String: Data]
         do {
-            site = try SiteRenderer(templates: templates).render(input)
+            site = try await offCooperativePool { () throws(SiteError) -> [String: Data] in try SiteRenderer(templates: templates).render(input) }
         } catch {
             throw SpotError(error.message, hint: error.hint)
         }
 
         phase("render")
         // No configured secret may reach the site, in clear or encoded.
-        let secrets = knownSecrets(configuration: configuration, environment: options.environment, cwd: options.cwd)
+        let secrets = CloudSources.knownSecrets(configuration: configuration, environment: context.environment,
+                                                workingDirectory: context.workingDirectory)
         if !secrets.isEmpty {
             let redactor = Redactor(secrets: secrets)
             if let leaked = site.keys.sorted().first(where: { redactor.leaks(site[$0]!) }) {
@@ -137,7 +132,7 @@ public enum RenderCommand {
             }
         }
 
-        let output = URL(fileURLWithPath: options.output ?? repository.siteDirectory.path, relativeTo: options.cwd).standardizedFileURL
+        let output = URL(fileURLWithPath: options.output ?? repository.siteDirectory.path, relativeTo: context.workingDirectory).standardizedFileURL
         phase("secret scan")
         try write(site, to: output)
         phase("write")
@@ -145,71 +140,7 @@ public enum RenderCommand {
                        pages: site.keys.filter { $0.hasSuffix(".html") }.count,
                        apiFiles: site.keys.filter { $0.hasPrefix("api/") }.count,
                        snapshots: history.points.count, commit: snapshot.commit,
-                       seconds: Date().timeIntervalSince(started), phases: phases)
-    }
-
-    static func isChangeFile(_ path: String) -> Bool {
-        path.hasPrefix("changes/") && (path.hasSuffix(".yaml") || path.hasSuffix(".yml") || path.hasSuffix(".json"))
-    }
-
-    /// `changes/` and `log/` at the revision (through the git store), or in the working tree.
-    static func repositoryFiles(store: GitStore, repository: OperationsRepository, revision: String?) async throws(SpotError) -> [String: Data] {
-        var files: [String: Data] = [:]
-        for directory in ["changes", "log"] {
-            if let revision {
-                do {
-                    files.merge(try await store.readFiles(under: directory, at: revision)) { $1 }
-                } catch {
-                    throw SpotError("cannot read \(directory)/ at \(revision.prefix(12)): \(error)")
-                }
-            } else {
-                let base = repository.root.appendingPathComponent(directory)
-                guard let enumerator = FileManager.default.enumerator(atPath: base.path) else { continue }
-                while let relative = enumerator.nextObject() as? String {
-                    if let data = FileManager.default.contents(atPath: base.appendingPathComponent(relative).path) {
-                        files["\(directory)/\(relative)"] = data
-                    }
-                }
-            }
-        }
-        return files
-    }
-
-    /// Every entry of `log/*.jsonl`, oldest first (files in name order, lines in order).
-    static func commandLog(_ files: [String: Data]) throws(SpotError) -> [CommandLogEntry] {
-        var entries: [CommandLogEntry] = []
-        let decoder = JSONDecoder()
-        for path in files.keys.sorted() where path.hasPrefix("log/") && path.hasSuffix(".jsonl") {
-            for (number, line) in String(decoding: files[path]!, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-                guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
-                do {
-                    entries.append(try decoder.decode(CommandLogEntry.self, from: Data(line.utf8)))
-                } catch {
-                    throw SpotError("\(path):\(number + 1): not a command log entry: \(error)",
-                                    hint: "the log is written by spotctl apply; restore the line from git history")
-                }
-            }
-        }
-        return entries
-    }
-
-    /// The secrets configured for this repository that can be resolved here; none is required.
-    static func knownSecrets(configuration: Configuration, environment: [String: String], cwd: URL) -> [Secret] {
-        var secrets: [Secret] = []
-        if let openStack = try? CredentialsResolver.openStack(settings: configuration.openstack, environment: environment, cwd: cwd) {
-            secrets += openStack.secrets
-        }
-        if let netBox = try? CredentialsResolver.netBox(settings: configuration.netbox, environment: environment), let key = netBox.credentials?.key {
-            secrets.append(key)
-        }
-        if let hyperstack = try? CredentialsResolver.hyperstack(settings: configuration.hyperstack, environment: environment),
-           let key = hyperstack.credentials?.key {
-            secrets.append(key)
-        }
-        if let runpod = try? CredentialsResolver.runPodKey(settings: configuration.runpod, environment: environment) {
-            secrets.append(runpod)
-        }
-        return secrets
+                       seconds: timer.total, phases: timer.phases)
     }
 
     /// Writes one file with plain POSIX calls: Foundation's `Data.write` syncs every file to disk,
@@ -222,7 +153,7 @@ public enum RenderCommand {
         try data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) throws in
             var offset = 0
             while offset < buffer.count {
-                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                let written = systemWrite(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
                     throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
@@ -271,4 +202,13 @@ public enum RenderCommand {
                             hint: "check that the folder above it exists and is writable")
         }
     }
+}
+
+/// `write(2)`, from the C library of the platform.
+private func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+    #if canImport(Glibc)
+    Glibc.write(descriptor, buffer, count)
+    #else
+    Darwin.write(descriptor, buffer, count)
+    #endif
 }

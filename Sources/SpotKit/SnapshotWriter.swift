@@ -1,0 +1,116 @@
+public import Foundation
+public import GitStore
+public import SpotClients
+public import SpotCore
+import SpotSupport
+
+/// Writes a snapshot into an operations repository: the guard against a cloud that suddenly
+/// lost too much, the derived views and the diff, the encoding, the secret scan, and the commit
+/// through the git store (only when the facts changed). It reads nothing from the cloud; the
+/// `Snapshotter` (and later `apply`) hand it the facts.
+public struct SnapshotWriter: Sendable {
+    public enum Result: Sendable, Equatable {
+        case committed(String)
+        case unchanged
+        case written
+    }
+
+    public struct Written: Sendable {
+        public let result: Result
+        public let diff: SnapshotDiff
+        /// Seconds per phase: `views`, `encode`, `scan`, `git`.
+        public let phases: [(name: String, seconds: Double)]
+    }
+
+    public let repository: OperationsRepository
+    public let reader: RepositoryReader
+    public let configuration: Configuration
+
+    public init(repository: OperationsRepository, configuration: Configuration) throws(SpotError) {
+        self.repository = repository
+        self.configuration = configuration
+        reader = try RepositoryReader(repository: repository)
+    }
+
+    /// Refuses to work in a repository that git is in the middle of changing.
+    public func checkRepositoryState() async throws(SpotError) {
+        if let state = try? await reader.store.repositoryState() {
+            throw SpotError("\(repository.root.path) is in the middle of a \(state.rawValue); the snapshot changed nothing",
+                            hint: "finish or abort it (git \(state.rawValue == "merge" ? "merge" : "rebase") --abort), then run spotctl snapshot again")
+        }
+    }
+
+    /// The facts of the latest snapshot, nil before the first.
+    public func previousFacts() async throws(SpotError) -> Facts? {
+        guard (try? await reader.store.headCommitID()) != nil, !(try await reader.snapshots(limit: 1)).isEmpty else { return nil }
+        return try await reader.facts(at: "HEAD")
+    }
+
+    /// Writes `facts` (and commits them when `commit`), after the guard (unless `force`) and the
+    /// secret scan. Nothing is written when either refuses.
+    public func write(_ facts: Facts, secrets: [Secret], force: Bool, commit: Bool,
+                      author: CommitAuthor) async throws(SpotError) -> Written {
+        var timer = PhaseTimer()
+        let previous = try await previousFacts()
+        if let previous, !force {
+            let violations = SnapshotGuard.check(previous: previous, next: facts, settings: configuration.snapshot)
+            if !violations.isEmpty {
+                throw SpotError("refused: " + violations.map(\.description).joined(separator: "; ") + "; nothing was written",
+                                hint: "an API outage must not look like a decommissioned cloud; if the loss is real, run spotctl snapshot --force",
+                                exitCode: 3)
+            }
+        }
+        let configuration = self.configuration
+        let after = CloudView(facts: facts, configuration: configuration)
+        let before = previous.map { CloudView(facts: $0, configuration: configuration) }
+        let diff = SnapshotDiff(before: before, after: after)
+        timer.end("views")
+        let summary = SnapshotSummary(after)
+        let files = await offCooperativePool { InventoryFiles.encode(facts, summary: summary) }
+        timer.end("encode")
+
+        // The last line of defence: no configured secret may reach the inventory, in clear or base64.
+        let redactor = Redactor(secrets: secrets)
+        if let leaked = files.keys.sorted().first(where: { redactor.leaks(files[$0]!) }) {
+            throw SpotError.bug("a secret reached \(leaked) in the snapshot; nothing was written", at: .init(file: leaked))
+        }
+        timer.end("scan")
+        let changes = FileChanges(writes: files, replacedDirectories: [InventoryFiles.directory])
+        let result: Result
+        do {
+            if commit {
+                let committed = try await reader.store.commit(changes, author: author, message: diff.message)
+                result = committed.commitID.map(Result.committed) ?? .unchanged
+            } else {
+                _ = try await reader.store.writeWorkingTree(changes)
+                result = .written
+            }
+        } catch {
+            throw SpotError("cannot write the snapshot into \(repository.root.path): \(error)",
+                            hint: "finish or abort what git is doing there, then run spotctl snapshot again")
+        }
+        timer.end("git")
+        return Written(result: result, diff: diff, phases: timer.phases)
+    }
+}
+
+/// The time and outcome of the last snapshot, kept in `.spotctl/` (git-ignored) so that an
+/// unchanged cloud produces no commit.
+enum LastRun {
+    static func write(repository: OperationsRepository, outcome: Snapshotter.Outcome, at date: Date) {
+        let result: String
+        switch outcome.result {
+        case .committed(let id): result = "committed \(id)"
+        case .unchanged: result = "unchanged"
+        case .written: result = "written without committing"
+        }
+        let formatter = ISO8601DateFormatter()
+        let document: [String: Any] = [
+            "finished_at": formatter.string(from: date), "duration_seconds": (outcome.seconds * 1000).rounded() / 1000,
+            "requests": outcome.requests, "result": result, "summary": outcome.summaryLine,
+        ]
+        guard let data = try? JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys]) else { return }
+        try? FileManager.default.createDirectory(at: repository.stateDirectory, withIntermediateDirectories: true)
+        try? data.write(to: repository.stateDirectory.appendingPathComponent("last-snapshot.json"), options: .atomic)
+    }
+}
