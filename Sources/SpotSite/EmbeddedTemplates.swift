@@ -402,7 +402,7 @@ thead th { font-size: 0.8rem; text-transform: uppercase; color: var(--muted); le
 
 """#,
         "changes.mustache": #"""
-{{> head}}
+{{> head}}{{!}}
 <h1>Changes</h1>
 <section class="panel">
   <h2>Pending</h2>
@@ -414,34 +414,34 @@ thead th { font-size: 0.8rem; text-transform: uppercase; color: var(--muted); le
   {{#hasApplied}}{{#applied}}<article class="change"><h3><code>{{path}}</code></h3><pre>{{text}}</pre></article>{{/applied}}{{/hasApplied}}
   {{^hasApplied}}<p>No change has been applied yet.</p>{{/hasApplied}}
 </section>
-{{> foot}}
+{{> foot}}{{!}}
 
 """#,
         "contracts.mustache": #"""
-{{> head}}
+{{> head}}{{!}}
 <h1>Contracts</h1>
-{{#hasContracts}}
+{{#hasContracts}}{{!}}
 <p>The customer view: each contract's hosts grouped by free GPUs, with no owner or internal fields. Choose two contracts to see them side by side.</p>
 <form class="compare" id="compare" hidden>
   <label>Left <select id="compare-left">{{#contracts}}<option value="{{id}}">{{name}}</option>{{/contracts}}</select></label>
   <label>Right <select id="compare-right">{{#contracts}}<option value="{{id}}">{{name}}</option>{{/contracts}}</select></label>
 </form>
 <div class="contracts" data-left="{{compareLeft}}" data-right="{{compareRight}}">
-{{#contracts}}
+{{#contracts}}{{!}}
   <article class="contract" id="{{id}}" data-contract="{{name}}" data-hosts="{{hostCount}}" data-used="{{used}}" data-capacity="{{capacity}}" data-percentage="{{percentage}}">
     <h2>{{name}}</h2>
     <p class="figures">{{type}} · {{hostCount}} hosts · {{ratio}} GPUs used · {{freeGPUs}} free</p>
     <div class="bar{{#over}} over{{/over}}" role="img" aria-label="{{ratio}} GPUs used, {{percentage}}%"><span style="width: {{bar}}%"></span></div>
-    {{#groups}}
+    {{#groups}}{{!}}
       <h3>{{label}} <span class="count">{{count}}</span></h3>
       <ul class="plain">{{#hosts}}<li><span class="host">{{name}}</span> <span class="badge gpu">{{used}}/{{capacity}}</span></li>{{/hosts}}</ul>
-    {{/groups}}
+    {{/groups}}{{!}}
   </article>
-{{/contracts}}
+{{/contracts}}{{!}}
 </div>
-{{/hasContracts}}
+{{/hasContracts}}{{!}}
 {{^hasContracts}}<p class="empty">No contract aggregates.</p>{{/hasContracts}}
-{{> foot}}
+{{> foot}}{{!}}
 
 """#,
         "foot.mustache": #"""
@@ -477,15 +477,15 @@ thead th { font-size: 0.8rem; text-transform: uppercase; color: var(--muted); le
 
 """#,
         "history.mustache": #"""
-{{> head}}
+{{> head}}{{!}}
 <h1>History</h1>
-{{#hasHistory}}
+{{#hasHistory}}{{!}}
 <p>{{snapshotCount}} snapshots, read from the git history of <code>inventory/</code>{{#truncated}} (the newest; older ones are not drawn){{/truncated}}.</p>
 <p class="legend"><span><span class="dot pool-total"></span>all pools</span> <span><span class="dot pool-ondemand"></span>On-Demand</span> <span><span class="dot pool-spot"></span>Spot</span> <span><span class="dot pool-runpod"></span>RunPod</span> <span><span class="dot pool-contract"></span>Contracts</span></p>
 <div class="charts">
-{{#charts}}
+{{#charts}}{{!}}
   <figure class="chart-box"><figcaption>{{type}}: GPU use per pool</figcaption>{{{svg}}}</figure>
-{{/charts}}
+{{/charts}}{{!}}
   <figure class="chart-box"><figcaption>Hosts moved per snapshot</figcaption>{{{movesChart}}}</figure>
 </div>
 <section class="panel">
@@ -495,29 +495,29 @@ thead th { font-size: 0.8rem; text-transform: uppercase; color: var(--muted); le
     <thead><tr><th scope="col">Taken</th><th scope="col">Commit</th><th scope="col">Change</th><th scope="col">Moved</th></tr></thead>
     <tbody>
     {{#snapshots}}<tr><td data-label="Taken">{{date}}</td><td data-label="Commit"><code>{{commit}}</code></td><td data-label="Change">{{subject}}{{#moves}}<br><a href="{{href}}">{{host}}</a>: {{from}} → {{to}}{{/moves}}</td><td data-label="Moved">{{moved}}</td></tr>
-    {{/snapshots}}
+    {{/snapshots}}{{!}}
     </tbody>
   </table>
   </div>
 </section>
-{{/hasHistory}}
+{{/hasHistory}}{{!}}
 {{^hasHistory}}<p class="empty">No committed snapshot yet: the history starts with the first <code>spotctl snapshot</code>.</p>{{/hasHistory}}
-{{> foot}}
+{{> foot}}{{!}}
 
 """#,
         "host.mustache": #"""
-{{> head}}
-{{#host}}
+{{> head}}{{!}}
+{{#host}}{{!}}
 <p class="crumbs"><a href="{{typeHref}}">{{typeLabel}}</a> › {{poolLabel}}</p>
 <h1 class="hostname">{{name}}</h1>
 <p class="figures" data-host="{{name}}" data-used="{{used}}" data-capacity="{{capacity}}" data-pool="{{pool}}"><span class="badge gpu{{#over}} over{{/over}}">{{used}}/{{capacity}} GPUs</span> <a href="{{apiHref}}">JSON</a></p>
-{{/host}}
+{{/host}}{{!}}
 
 <section class="panel">
   <h2>Facts</h2>
   <dl class="facts">
   {{#facts}}<dt>{{label}}</dt><dd>{{#hasLink}}<a href="{{link}}" rel="noopener noreferrer">{{value}}</a>{{/hasLink}}{{^hasLink}}{{value}}{{/hasLink}}</dd>
-  {{/facts}}
+  {{/facts}}{{!}}
   </dl>
 </section>
 
@@ -529,34 +529,34 @@ thead th { font-size: 0.8rem; text-transform: uppercase; color: var(--muted); le
 
 <section class="panel">
   <h2>VMs</h2>
-  {{#hasVMs}}
+  {{#hasVMs}}{{!}}
   <div class="table-wrap">
   <table class="vms stack">
     <thead><tr><th scope="col">Name</th><th scope="col">Status</th><th scope="col">Flavor</th><th scope="col">GPUs</th><th scope="col">Tenant</th><th scope="col">Created</th></tr></thead>
     <tbody>
     {{#vms}}<tr{{#idle}} class="muted"{{/idle}}><td class="name" data-label="Name" title="{{id}}">{{name}}</td><td data-label="Status">{{status}}</td><td data-label="Flavor">{{flavor}}</td><td data-label="GPUs">{{gpus}}</td><td data-label="Tenant">{{tenant}}</td><td data-label="Created">{{created}}</td></tr>
-    {{/vms}}
+    {{/vms}}{{!}}
     </tbody>
   </table>
   </div>
-  {{/hasVMs}}
+  {{/hasVMs}}{{!}}
   {{^hasVMs}}<p>No VMs.</p>{{/hasVMs}}
 </section>
 
 <section class="panel">
   <h2>History</h2>
-  {{#hasHistory}}
+  {{#hasHistory}}{{!}}
   <ol class="events">{{#history}}<li><time>{{date}}</time> <code>{{commit}}</code> {{text}}</li>{{/history}}</ol>
-  {{/hasHistory}}
+  {{/hasHistory}}{{!}}
   {{^hasHistory}}<p>No change to this host in the snapshots read.</p>{{/hasHistory}}
 </section>
-{{> foot}}
+{{> foot}}{{!}}
 
 """#,
         "log.mustache": #"""
-{{> head}}
+{{> head}}{{!}}
 <h1>Command log</h1>
-{{#hasEntries}}
+{{#hasEntries}}{{!}}
 <form class="filters" id="log-filters" hidden>
   <label>Status <select id="log-status"><option value="">any</option><option value="success">success</option><option value="error">error</option><option value="timeout">timeout</option></select></label>
   <label>Host, change or text <input type="search" id="log-text" autocomplete="off"></label>
@@ -567,17 +567,17 @@ thead th { font-size: 0.8rem; text-transform: uppercase; color: var(--muted); le
   <thead><tr><th scope="col">Time</th><th scope="col">Command</th><th scope="col">Status</th><th scope="col">Took</th><th scope="col">User</th><th scope="col">Change</th></tr></thead>
   <tbody>
   {{#entries}}<tr class="status-{{status}}" data-status="{{status}}"><td data-label="Time">{{timestamp}}</td><td data-label="Command"><code>{{command}}</code></td><td data-label="Status">{{status}}</td><td data-label="Took">{{executionTime}}</td><td data-label="User">{{user}}</td><td data-label="Change">{{change}} {{step}}</td></tr>
-  {{/entries}}
+  {{/entries}}{{!}}
   </tbody>
 </table>
 </div>
-{{/hasEntries}}
+{{/hasEntries}}{{!}}
 {{^hasEntries}}<p class="empty">No command has run yet: <code>spotctl apply</code> logs every command it runs here.</p>{{/hasEntries}}
-{{> foot}}
+{{> foot}}{{!}}
 
 """#,
         "overview.mustache": #"""
-{{> head}}
+{{> head}}{{!}}
 <h1>GPU capacity</h1>
 <p class="lede">
   <span class="usage" data-total data-used="{{total.used}}" data-capacity="{{total.capacity}}" data-percentage="{{total.percentage}}">{{total.ratio}} GPUs in use ({{total.percentage}}%)</span>
@@ -586,7 +586,7 @@ thead th { font-size: 0.8rem; text-transform: uppercase; color: var(--muted); le
 </p>
 
 <section class="types" aria-label="GPU types">
-{{#types}}
+{{#types}}{{!}}
   <article class="type-card" data-type="{{name}}" data-hosts="{{hostCount}}" data-used="{{used}}" data-capacity="{{capacity}}" data-percentage="{{percentage}}">
     <h2><a href="{{href}}">{{displayName}}</a></h2>
     <div class="bar{{#over}} over{{/over}}" role="img" aria-label="{{ratio}} GPUs used, {{percentage}}%"><span style="width: {{bar}}%"></span></div>
@@ -595,43 +595,43 @@ thead th { font-size: 0.8rem; text-transform: uppercase; color: var(--muted); le
     <table class="pools">
       <thead><tr><th scope="col">Pool</th><th scope="col">Hosts</th><th scope="col">GPUs</th><th scope="col">Use</th></tr></thead>
       <tbody>
-      {{#pools}}
+      {{#pools}}{{!}}
         <tr class="pool-row{{#outOfStock}} muted{{/outOfStock}}" data-type="{{typeName}}" data-pool="{{key}}" data-hosts="{{hosts}}" data-used="{{used}}" data-capacity="{{capacity}}" data-percentage="{{percentage}}">
           <th scope="row"><span class="dot pool-{{key}}"></span>{{label}}</th><td>{{hosts}}</td><td>{{ratio}}</td><td>{{percentage}}%</td>
         </tr>
-      {{/pools}}
+      {{/pools}}{{!}}
       </tbody>
     </table>
     </div>
   </article>
-{{/types}}
-{{^hasTypes}}
+{{/types}}{{!}}
+{{^hasTypes}}{{!}}
   <p class="empty">No GPU types: the snapshot has no GPU host and no GPU-pool aggregate.</p>
-{{/hasTypes}}
+{{/hasTypes}}{{!}}
 </section>
 
-{{#hasUnclassified}}
+{{#hasUnclassified}}{{!}}
 <section class="panel" id="unclassified">
   <h2>Unclassified</h2>
   <p>GPU hosts whose type is unknown (no NetBox tag and no GPU-pool aggregate names one). They are on no type page.</p>
   <ul class="hostlist">{{#unclassified}}<li><a href="{{href}}">{{name}}</a> — {{reason}}</li>{{/unclassified}}</ul>
 </section>
-{{/hasUnclassified}}
+{{/hasUnclassified}}{{!}}
 
 <section class="panel" id="reconciliation">
   <h2>Inventory reconciliation</h2>
-  {{#reconciliation}}
-    {{#configured}}
+  {{#reconciliation}}{{!}}
+    {{#configured}}{{!}}
       <p>NetBox lists <strong data-netbox-servers="{{netboxServers}}">{{netboxServers}}</strong> GPU servers; the dashboard shows <strong data-dashboard-hosts="{{dashboardHosts}}">{{dashboardHosts}}</strong> GPU hosts.
       {{#reconciled}}They reconcile.{{/reconciled}}{{^reconciled}}The differences, host by host:{{/reconciled}}</p>
-      {{^reconciled}}
+      {{^reconciled}}{{!}}
       <div class="table-wrap"><table class="stack"><thead><tr><th scope="col">Host</th><th scope="col">Finding</th></tr></thead><tbody>
       {{#entries}}<tr><td data-label="Host">{{#hasHref}}<a href="{{href}}">{{host}}</a>{{/hasHref}}{{^hasHref}}{{host}}{{/hasHref}}</td><td data-label="Finding">{{finding}}</td></tr>{{/entries}}
       </tbody></table></div>
-      {{/reconciled}}
-    {{/configured}}
+      {{/reconciled}}{{!}}
+    {{/configured}}{{!}}
     {{^configured}}<p>NetBox was not configured for this snapshot: there is nothing to reconcile with.</p>{{/configured}}
-  {{/reconciliation}}
+  {{/reconciliation}}{{!}}
 </section>
 
 <section class="panel" id="warnings">
@@ -648,11 +648,11 @@ thead th { font-size: 0.8rem; text-transform: uppercase; color: var(--muted); le
   {{^hasOutOfStock}}<p>Every GPU host is in service.</p>{{/hasOutOfStock}}
 </section>
 {{#hasPending}}<p class="note"><a href="changes.html">{{pendingCount}} pending change files</a> wait for review.</p>{{/hasPending}}
-{{> foot}}
+{{> foot}}{{!}}
 
 """#,
         "search.mustache": #"""
-{{> head}}
+{{> head}}{{!}}
 <h1>Search</h1>
 <p id="search-summary">Every host, tenant and aggregate. Type in the box above to filter.</p>
 <div class="table-wrap">
@@ -660,22 +660,22 @@ thead th { font-size: 0.8rem; text-transform: uppercase; color: var(--muted); le
   <thead><tr><th scope="col">Kind</th><th scope="col">Name</th><th scope="col">Details</th></tr></thead>
   <tbody>
   {{#rows}}<tr data-kind="{{kind}}"><td data-label="Kind">{{kind}}</td><td data-label="Name"><a href="{{href}}">{{name}}</a></td><td data-label="Details">{{detail}}</td></tr>
-  {{/rows}}
+  {{/rows}}{{!}}
   </tbody>
 </table>
 </div>
-{{> foot}}
+{{> foot}}{{!}}
 
 """#,
         "type.mustache": #"""
-{{> head}}
+{{> head}}{{!}}
 <h1>{{type.displayName}}</h1>
-{{#overview}}
+{{#overview}}{{!}}
 <div class="type-summary" data-type="{{type.name}}" data-used="{{used}}" data-capacity="{{capacity}}" data-percentage="{{percentage}}">
   <div class="bar{{#over}} over{{/over}}" role="img" aria-label="{{ratio}} GPUs used, {{percentage}}%"><span style="width: {{bar}}%"></span></div>
   <p class="figures"><strong>{{ratio}}</strong> GPUs used in service · <strong>{{percentage}}%</strong> · <a href="{{root}}{{apiHref}}">JSON</a></p>
 </div>
-{{/overview}}
+{{/overview}}{{!}}
 
 <details class="composer" id="composer" hidden>
   <summary>Compose a change <span class="count" id="composer-count">0 hosts selected</span></summary>
@@ -690,33 +690,33 @@ thead th { font-size: 0.8rem; text-transform: uppercase; color: var(--muted); le
 </details>
 
 <div class="columns">
-{{#columns}}
+{{#columns}}{{!}}
   <section class="column pool-{{key}}" data-pool="{{key}}" data-variant="{{variant}}" data-hosts="{{hostCount}}" data-used="{{used}}" data-capacity="{{capacity}}" data-percentage="{{percentage}}" aria-label="{{label}}">
     <h2><span class="dot pool-{{key}}"></span>{{label}} <span class="count">{{hostCount}}</span></h2>
     <p class="aggregates">{{aggregates}}</p>
     <div class="bar{{#over}} over{{/over}}" role="img" aria-label="{{ratio}} GPUs used, {{percentage}}%"><span style="width: {{bar}}%"></span></div>
     <p class="figures">{{ratio}} GPUs · {{percentage}}%</p>
-    {{#isContracts}}
+    {{#isContracts}}{{!}}
     <label class="filter">Contract
       <select class="contract-filter">
         <option value="">All contracts</option>
         {{#contracts}}<option value="{{name}}">{{name}} ({{hostCount}})</option>{{/contracts}}
       </select>
     </label>
-    {{/isContracts}}
+    {{/isContracts}}{{!}}
     {{#empty}}<p class="empty">No hosts.</p>{{/empty}}
-    {{#available}}
+    {{#available}}{{!}}
       <h3>Available · {{label}} <span class="count">{{count}}</span></h3>
       <ul class="cards">{{#hosts}}{{> card}}{{/hosts}}</ul>
-    {{/available}}
-    {{#inUse}}
+    {{/available}}{{!}}
+    {{#inUse}}{{!}}
       <h3>In use · {{label}} <span class="count">{{count}}</span></h3>
       <ul class="cards">{{#hosts}}{{> card}}{{/hosts}}</ul>
-    {{/inUse}}
+    {{/inUse}}{{!}}
   </section>
-{{/columns}}
+{{/columns}}{{!}}
 </div>
-{{> foot}}
+{{> foot}}{{!}}
 
 """#,
     ]
