@@ -18,7 +18,7 @@ let swiftSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "spotctl",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "spotctl", targets: ["spotctl"]),
         .library(name: "SpotCore", targets: ["SpotCore"]),
