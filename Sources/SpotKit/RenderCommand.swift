@@ -1,6 +1,8 @@
 public import Foundation
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 import GitStore
 import SpotClients
@@ -222,7 +224,11 @@ public enum RenderCommand {
         try data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) throws in
             var offset = 0
             while offset < buffer.count {
+                #if canImport(Glibc)
                 let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                #elseif canImport(Darwin)
+                let written = Darwin.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                #endif
                 if written < 0 {
                     if errno == EINTR { continue }
                     throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
