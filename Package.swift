@@ -149,6 +149,7 @@ let package = Package(
         .testTarget(
             name: "SpotSimulatorTests",
             dependencies: ["SpotSimulator", "TestSupport", .product(name: "Yams", package: "Yams")],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -82,13 +82,13 @@ struct SnapshotFigure {
 }
 
 func benchmarkSnapshot(hosts: Int, latency: Int) async throws -> SnapshotFigure {
-    let (simulator, environment) = try startSimulator(hosts: hosts, latency: latency)
+    let (simulator, simulatorEnvironment) = try startSimulator(hosts: hosts, latency: latency)
     defer { simulator.terminate(); simulator.waitUntilExit() }
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("spotctl-bench-\(UUID().uuidString)")
     foldersToRemove.append(folder)
     let identity = Identity(name: "bench", email: "bench@spotctl.invalid")
     _ = try await RepositoryInitializer.create(directory: folder.path, cwd: folder, identity: identity, now: Date())
-    var environment = environment
+    var environment = simulatorEnvironment
     environment["HOME"] = folder.path
     let context = RunContext(environment: environment, workingDirectory: folder, identity: identity, clock: SystemClock())
     resetPeakMemory()

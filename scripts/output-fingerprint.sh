@@ -16,7 +16,8 @@ hosts="${HOSTS:-2000}"
 command -v faketime >/dev/null || { echo "faketime is needed: apt-get install faketime" >&2; exit 1; }
 rm -rf "$out" && mkdir -p "$out"
 work="$(mktemp -d)"
-trap 'kill $sim 2>/dev/null || true; rm -rf "$work"' EXIT
+sim=""
+trap 'pkill -P "$sim" 2>/dev/null; kill "$sim" 2>/dev/null || true; rm -rf "$work"' EXIT
 export DONT_FAKE_MONOTONIC=1
 frozen() { local when="$1"; shift; faketime -f "@$when" "$@"; }
 

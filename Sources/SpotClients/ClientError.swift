@@ -4,7 +4,7 @@ import NIOHTTP1
 /// for a status that retrying cannot fix. It names the service, the request (path and query only:
 /// never a host's credentials or a token), the status, the service's own message and the number of
 /// attempts. Every text in it has been through a `Redactor`, so it carries no secret.
-public struct ClientError: Error, Sendable, CustomStringConvertible {
+public struct ClientError: Error, Equatable, Sendable, CustomStringConvertible {
     /// `Keystone`, `Nova`, `Neutron`, `NetBox` or `Hyperstack`.
     public let service: String
     public let method: String

@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOSSL
+import Synchronization
 
 /// The one HTTP client every service client shares: one AsyncHTTPClient `HTTPClient` with TLS
 /// verification on (plus the CA bundle of the options), a timeout on every attempt, and retries
@@ -273,42 +274,37 @@ public final class HTTPTransport: Sendable {
 }
 
 /// The transport's mutable bookkeeping, behind a lock so that it can be read from `deinit`.
-private final class TransportState: @unchecked Sendable {
-    private let lock = NSLock()
-    private var requests = 0
-    private var shutDown = false
-    private var secrets = Redactor(values: [])
+private final class TransportState: Sendable {
+    private struct State {
+        var requests = 0
+        var shutDown = false
+        var secrets = Redactor(values: [])
+    }
+
+    private let state = Mutex(State())
 
     func protect(_ more: Redactor) {
-        lock.lock()
-        secrets = secrets.adding(more)
-        lock.unlock()
+        state.withLock { $0.secrets = $0.secrets.adding(more) }
     }
 
     var redactor: Redactor {
-        lock.lock()
-        defer { lock.unlock() }
-        return secrets
+        state.withLock { $0.secrets }
     }
 
     func countRequest() {
-        lock.lock()
-        requests += 1
-        lock.unlock()
+        state.withLock { $0.requests += 1 }
     }
 
     var requestCount: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return requests
+        state.withLock { $0.requests }
     }
 
     /// Marks the transport shut down; true the first time only.
     func markShutDown() -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        if shutDown { return false }
-        shutDown = true
-        return true
+        state.withLock { state in
+            if state.shutDown { return false }
+            state.shutDown = true
+            return true
+        }
     }
 }

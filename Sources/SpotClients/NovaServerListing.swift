@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Listing every server of a cloud: marker pagination makes the pages of one listing a chain of
 /// requests, one after another. The chain is halved by reading the servers in uuid order from both
@@ -88,7 +89,7 @@ extension NovaClient {
 
 /// What the two streams have read, and whether they have met. Shared by the streams' tasks; every
 /// method holds the lock for its whole run, so a page is checked and counted at once.
-final class ServerMerge: @unchecked Sendable {
+final class ServerMerge: Sendable {
     enum Direction: Sendable {
         case ascending, descending
     }
@@ -103,23 +104,26 @@ final class ServerMerge: @unchecked Sendable {
         case abandoned
     }
 
-    private let lock = NSLock()
+    private struct Storage {
+        var state = State.running
+        /// Each stream's servers with their lowercased uuids, in the order read.
+        var ascending: [(key: String, server: ServerWire)] = []
+        var descending: [(key: String, server: ServerWire)] = []
+        var ids: Set<String> = []
+        /// The largest uuid (lowercased) the ascending stream has read, and the smallest the
+        /// descending one has.
+        var highest: String?
+        var lowest: String?
+        /// The same bounds including the pages seen coming but not read yet (their next links'
+        /// markers): only used to decide whether to ask for a page early.
+        var highestComing: String?
+        var lowestComing: String?
+        var ascendingPages = 0
+        var descendingPages = 0
+    }
+
     private let progress: (@Sendable (Int) -> Void)?
-    private var state = State.running
-    /// Each stream's servers with their lowercased uuids, in the order read.
-    private var ascending: [(key: String, server: ServerWire)] = []
-    private var descending: [(key: String, server: ServerWire)] = []
-    private var ids: Set<String> = []
-    /// The largest uuid (lowercased) the ascending stream has read, and the smallest the
-    /// descending one has.
-    private var highest: String?
-    private var lowest: String?
-    /// The same bounds including the pages seen coming but not read yet (their next links'
-    /// markers): only used to decide whether to ask for a page early.
-    private var highestComing: String?
-    private var lowestComing: String?
-    private var ascendingPages = 0
-    private var descendingPages = 0
+    private let storage = Mutex(Storage())
 
     /// `progress` gets the number of distinct servers read, after each page that adds some.
     init(progress: (@Sendable (Int) -> Void)?) {
@@ -130,41 +134,41 @@ final class ServerMerge: @unchecked Sendable {
     /// the page is out of order, or the other stream failed). A stream that reaches the end of the
     /// order (no next page) has read every server.
     func accept(_ servers: [ServerWire], from direction: Direction, hasNext: Bool) -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        guard state == .running else { return false }
-        var bound = direction == .ascending ? highest : lowest
-        var keyed: [(key: String, server: ServerWire)] = []
-        keyed.reserveCapacity(servers.count)
-        for server in servers {
-            let key = server.id.lowercased()
-            if let bound, direction == .ascending ? key < bound : key > bound {
-                state = .unordered
-                return false
+        storage.withLock { s in
+            guard s.state == .running else { return false }
+            var bound = direction == .ascending ? s.highest : s.lowest
+            var keyed: [(key: String, server: ServerWire)] = []
+            keyed.reserveCapacity(servers.count)
+            for server in servers {
+                let key = server.id.lowercased()
+                if let bound, direction == .ascending ? key < bound : key > bound {
+                    s.state = .unordered
+                    return false
+                }
+                bound = key
+                keyed.append((key, server))
             }
-            bound = key
-            keyed.append((key, server))
+            let before = s.ids.count
+            for server in servers { s.ids.insert(server.id) }
+            switch direction {
+            case .ascending:
+                s.ascendingPages += 1
+                s.ascending += keyed
+                s.highest = bound
+            case .descending:
+                s.descendingPages += 1
+                s.descending += keyed
+                s.lowest = bound
+            }
+            if !hasNext {
+                s.state = .complete
+            } else if let highest = s.highest, let lowest = s.lowest, highest >= lowest {
+                s.state = .complete
+            }
+            // Reported under the lock, so that the counts arrive in order.
+            if s.ids.count > before { progress?(s.ids.count) }
+            return s.state == .running
         }
-        let before = ids.count
-        for server in servers { ids.insert(server.id) }
-        switch direction {
-        case .ascending:
-            ascendingPages += 1
-            ascending += keyed
-            highest = bound
-        case .descending:
-            descendingPages += 1
-            descending += keyed
-            lowest = bound
-        }
-        if !hasNext {
-            state = .complete
-        } else if let highest, let lowest, highest >= lowest {
-            state = .complete
-        }
-        // Reported under the lock, so that the counts arrive in order.
-        if ids.count > before { progress?(ids.count) }
-        return state == .running
     }
 
     /// Whether a stream should ask for the page after `link` early: not when the page that link
@@ -172,58 +176,52 @@ final class ServerMerge: @unchecked Sendable {
     /// reading. A guess either way: a page not asked for early is fetched when it is needed.
     func wantsPage(after link: String, from direction: Direction) -> Bool {
         guard let marker = URLText.queryPairs(of: link).first(where: { $0.0 == "marker" })?.1.lowercased() else { return true }
-        lock.lock()
-        defer { lock.unlock() }
-        guard state == .running else { return false }
-        switch direction {
-        case .ascending:
-            highestComing = max(highestComing ?? marker, marker)
-            let reach = [lowest, lowestComing].compactMap { $0 }.min()
-            return reach.map { marker < $0 } ?? true
-        case .descending:
-            lowestComing = min(lowestComing ?? marker, marker)
-            let reach = [highest, highestComing].compactMap { $0 }.max()
-            return reach.map { marker > $0 } ?? true
+        return storage.withLock { s in
+            guard s.state == .running else { return false }
+            switch direction {
+            case .ascending:
+                s.highestComing = max(s.highestComing ?? marker, marker)
+                let reach = [s.lowest, s.lowestComing].compactMap { $0 }.min()
+                return reach.map { marker < $0 } ?? true
+            case .descending:
+                s.lowestComing = min(s.lowestComing ?? marker, marker)
+                let reach = [s.highest, s.highestComing].compactMap { $0 }.max()
+                return reach.map { marker > $0 } ?? true
+            }
         }
     }
 
     func abandon() {
-        lock.lock()
-        defer { lock.unlock() }
-        if state == .running { state = .abandoned }
+        storage.withLock { s in
+            if s.state == .running { s.state = .abandoned }
+        }
     }
 
     var isComplete: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return state == .complete
+        storage.withLock { $0.state == .complete }
     }
 
     var isStopped: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return state != .running
+        storage.withLock { $0.state != .running }
     }
 
     func pageCount(from direction: Direction) -> Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return direction == .ascending ? ascendingPages : descendingPages
+        storage.withLock { direction == .ascending ? $0.ascendingPages : $0.descendingPages }
     }
 
     /// The servers read, each once (the ascending stream's copy where both read one), in uuid
     /// order: the ascending stream's servers, then the descending one's backwards, which is
     /// already that order unless the cloud changed while it was read.
     var servers: [ServerWire] {
-        lock.lock()
-        defer { lock.unlock() }
-        var seen = Set<String>()
-        seen.reserveCapacity(ascending.count + descending.count)
-        var merged: [(key: String, server: ServerWire)] = []
-        merged.reserveCapacity(ascending.count + descending.count)
-        for entry in ascending where seen.insert(entry.server.id).inserted { merged.append(entry) }
-        for entry in descending.reversed() where seen.insert(entry.server.id).inserted { merged.append(entry) }
-        return Self.ordered(merged)
+        storage.withLock { s in
+            var seen = Set<String>()
+            seen.reserveCapacity(s.ascending.count + s.descending.count)
+            var merged: [(key: String, server: ServerWire)] = []
+            merged.reserveCapacity(s.ascending.count + s.descending.count)
+            for entry in s.ascending where seen.insert(entry.server.id).inserted { merged.append(entry) }
+            for entry in s.descending.reversed() where seen.insert(entry.server.id).inserted { merged.append(entry) }
+            return Self.ordered(merged)
+        }
     }
 
     /// Servers in uuid order (lowercased, then as given), so that a listing's result does not

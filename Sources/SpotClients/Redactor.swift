@@ -1,6 +1,8 @@
 public import Foundation
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Removes secrets from text: each secret as it is, percent-encoded, JSON-escaped, and in base64

@@ -45,6 +45,8 @@ public enum Snapshotter {
     public static func run(repository: OperationsRepository, options: Options, context: RunContext,
                            progress report: @escaping @Sendable (String) -> Void = { _ in }) async throws(SpotError) -> Outcome {
         var timer = PhaseTimer()
+        // The snapshot's date (the commit's and the last run's) is when it started.
+        let now = context.clock.now()
         let configuration = try repository.loadConfiguration(displayedFrom: context.workingDirectory)
         let writer = try SnapshotWriter(repository: repository, configuration: configuration)
         try await writer.checkRepositoryState()
@@ -76,7 +78,6 @@ public enum Snapshotter {
         await reader.shutdown()
         timer.end("fetch")
 
-        let now = context.clock.now()
         let written = try await writer.write(facts, secrets: sources.secrets, force: options.force, commit: options.commit,
                                              author: context.identity.author(at: now))
         var phases = Dictionary(timer.phases.map { ($0.name, $0.seconds) }, uniquingKeysWith: +)

@@ -65,7 +65,7 @@ public struct SiteTemplates: Sendable {
 }
 
 /// A rendering failure, for people: what happened and what to do.
-public struct SiteError: Error, Sendable, CustomStringConvertible {
+public struct SiteError: Error, Equatable, Sendable, CustomStringConvertible {
     public let message: String
     public let hint: String?
 

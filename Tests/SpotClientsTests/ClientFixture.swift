@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import SpotCore
 import SpotSimulator
@@ -123,20 +124,15 @@ func expectNoClientError<T>(_ body: () async throws(ClientError) -> T,
 }
 
 /// Collects values from `@Sendable` callbacks.
-final class Recorder<Value: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: [Value] = []
+final class Recorder<Value: Sendable>: Sendable {
+    private let stored = Mutex<[Value]>([])
 
     func record(_ value: Value) {
-        lock.lock()
-        stored.append(value)
-        lock.unlock()
+        stored.withLock { $0.append(value) }
     }
 
     var values: [Value] {
-        lock.lock()
-        defer { lock.unlock() }
-        return stored
+        stored.withLock { $0 }
     }
 }
 

@@ -127,11 +127,8 @@ import SpotSimulator
         try await ClientFixture.run(client: ClientFixture.fastOptions(attempts: 2, timeout: 0.3)) { f in
             await f.fault(FaultRule(service: "hyperstack", latencyMS: 1200, remaining: 2))
             let error = try #require(await expectClientError { () async throws(ClientError) in try await f.hyperstack().images() })
-            #expect(error.service == "Hyperstack")
-            #expect(error.status == nil)
-            #expect(error.message.contains("timed out"))
-            #expect(error.attempts == 2)
-            #expect(error.description.hasPrefix("Hyperstack GET /hyperstack/v1/core/images: timed out"))
+            #expect(error == ClientError(service: "Hyperstack", method: "GET", path: "/hyperstack/v1/core/images", status: nil,
+                                         message: "timed out after 0.3 s", attempts: 2))
         }
     }
 
@@ -181,9 +178,8 @@ import SpotSimulator
             let neutron = try #require(await expectClientError { () async throws(ClientError) in
                 try await NeutronClient(session: session).networks(named: "private")
             })
-            #expect(neutron.service == "Neutron")
-            #expect(neutron.status == 409)
-            #expect(neutron.message.hasPrefix("Simulated fault: Conflict"))
+            #expect(neutron == ClientError(service: "Neutron", method: "GET", path: "/network/v2.0/networks?name=private", status: 409,
+                                           message: "Simulated fault: Conflict", attempts: 1))
             // Keystone: {"error": {"message"}} for a wrong password, not retried.
             let wrong = try f.session(overrides: ["OS_PASSWORD": "not-the-password"])
             let keystone = try #require(await expectClientError { () async throws(ClientError) in try await wrong.endpoint(type: "compute") })

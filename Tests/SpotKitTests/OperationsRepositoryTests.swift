@@ -42,7 +42,7 @@ import SpotCore
     }
 
     @Test func theProjectsExampleConfigurationIsValidAndSpellsOutTheDefaults() throws {
-        let report = try ConfigCommands.check(path: ProjectPaths.inventory.path, repo: nil, cwd: ProjectPaths.root)
+        let report = try ConfigReport.check(path: ProjectPaths.inventory.path, repo: nil, cwd: ProjectPaths.root)
         #expect(report.configuration == .defaults)
         #expect(report.summary.hasSuffix("OK (13 GPU types, 3 sites, 1 tenant mapping)"))
     }
@@ -52,7 +52,7 @@ import SpotCore
         defer { dir.remove() }
         let text = "version: 1\ncapacity:\n  default_gpus_per_host: lots\nsitez: {}\n"
         try text.write(to: dir.appending("spotctl.yaml"), atomically: true, encoding: .utf8)
-        let error = #expect(throws: SpotError.self) { try ConfigCommands.check(path: nil, repo: dir.path, cwd: dir.url) }
+        let error = #expect(throws: SpotError.self) { try ConfigReport.check(path: nil, repo: dir.path, cwd: dir.url) }
         let message = error?.message ?? ""
         #expect(message.contains("spotctl.yaml:3:26: capacity.default_gpus_per_host: expected a whole number"), "\(message)")
         #expect(message.contains("spotctl.yaml:4:1: sitez: unknown key \"sitez\" (did you mean \"sites\"?)"), "\(message)")
@@ -65,7 +65,7 @@ import SpotCore
         defer { dir.remove() }
         try "netbox:\n  url: https://netbox.example.net\n".write(to: dir.appending("spotctl.yaml"), atomically: true, encoding: .utf8)
         let secret = "nbt_abcdef0123456789.supersecretvalue0042"
-        let text = try ConfigCommands.show(repo: dir.path, cwd: dir.url, environment: ["NETBOX_API_KEY": secret])
+        let text = try ConfigReport.show(repo: dir.path, cwd: dir.url, environment: ["NETBOX_API_KEY": secret])
         #expect(text.contains("url: \"https://netbox.example.net\""))
         #expect(text.contains("default_gpus_per_host: 8"))
         #expect(text.contains("# NetBox token: $NETBOX_API_KEY (set)"))

@@ -25,41 +25,41 @@ import TestSupport
     }
 
     @Test func theDeviceListAndItsEnvelopeMatchTheSchema() async throws {
-        let sim = try await SimulatorFixture.start(NetBoxWorld.scenario)
-        defer { Task { await sim.stop() } }
-        let page = try await sim.netbox("/api/dcim/devices/?limit=2").value()
-        #expect(page.keys == ["count", "next", "previous", "results"])
-        #expect(page["next"]?.string != nil)
-        expectConforms(page, to: "PaginatedDeviceWithConfigContextList")
-        let all = try await sim.netbox("/api/dcim/devices/?limit=100").value()
-        #expect(all["results"]?.array?.count == NetBoxWorld.devices.count)
-        expectConforms(all, to: "PaginatedDeviceWithConfigContextList")
-        // Every device (racked or not, with and without tenant, IPv4, IPv6 or no address).
-        for device in all["results"]?.array ?? [] {
-            expectConforms(device, to: "DeviceWithConfigContext")
+        try await SimulatorFixture.run(NetBoxWorld.scenario) { sim in
+            let page = try await sim.netbox("/api/dcim/devices/?limit=2").value()
+            #expect(page.keys == ["count", "next", "previous", "results"])
+            #expect(page["next"]?.string != nil)
+            expectConforms(page, to: "PaginatedDeviceWithConfigContextList")
+            let all = try await sim.netbox("/api/dcim/devices/?limit=100").value()
+            #expect(all["results"]?.array?.count == NetBoxWorld.devices.count)
+            expectConforms(all, to: "PaginatedDeviceWithConfigContextList")
+            // Every device (racked or not, with and without tenant, IPv4, IPv6 or no address).
+            for device in all["results"]?.array ?? [] {
+                expectConforms(device, to: "DeviceWithConfigContext")
+            }
+            expectConforms(try await sim.netbox("/api/dcim/devices/?exclude=config_context").value(),
+                           to: "PaginatedDeviceWithConfigContextList", optional: ["config_context"])
         }
-        expectConforms(try await sim.netbox("/api/dcim/devices/?exclude=config_context").value(),
-                       to: "PaginatedDeviceWithConfigContextList", optional: ["config_context"])
     }
 
     @Test func theDeviceDetailMatchesTheSchemaAndHasEveryProperty() async throws {
-        let sim = try await SimulatorFixture.start(NetBoxWorld.scenario)
-        defer { Task { await sim.stop() } }
-        for id in NetBoxWorld.devices.map(\.id) {
-            let device = try await sim.netbox("/api/dcim/devices/\(id)/").value()
-            expectConforms(device, to: "DeviceWithConfigContext")
-            // Every property of the 4.2.2 schema is there (the check above requires them too).
-            #expect(Set(Self.schemas.properties(of: "DeviceWithConfigContext")).isSubset(of: Set(device.keys)))
+        try await SimulatorFixture.run(NetBoxWorld.scenario) { sim in
+            for id in NetBoxWorld.devices.map(\.id) {
+                let device = try await sim.netbox("/api/dcim/devices/\(id)/").value()
+                expectConforms(device, to: "DeviceWithConfigContext")
+                // Every property of the 4.2.2 schema is there (the check above requires them too).
+                #expect(Set(Self.schemas.properties(of: "DeviceWithConfigContext")).isSubset(of: Set(device.keys)))
+            }
         }
     }
 
     @Test func briefDevicesMatchBriefDevice() async throws {
-        let sim = try await SimulatorFixture.start(NetBoxWorld.scenario)
-        defer { Task { await sim.stop() } }
-        let brief = try await sim.netbox("/api/dcim/devices/?brief=1").value()
-        for device in brief["results"]?.array ?? [] {
-            expectConforms(device, to: "BriefDevice")
-            #expect(Set(device.keys) == Set(Self.schemas.properties(of: "BriefDevice")))
+        try await SimulatorFixture.run(NetBoxWorld.scenario) { sim in
+            let brief = try await sim.netbox("/api/dcim/devices/?brief=1").value()
+            for device in brief["results"]?.array ?? [] {
+                expectConforms(device, to: "BriefDevice")
+                #expect(Set(device.keys) == Set(Self.schemas.properties(of: "BriefDevice")))
+            }
         }
     }
 

@@ -81,240 +81,240 @@ extension SimulatorFixture {
     }
 
     @Test func bothTokenFormsAuthenticateWithAnyCaseOfTheKeyword() async throws {
-        let sim = try await SimulatorFixture.start(NetBoxWorld.scenario)
-        defer { Task { await sim.stop() } }
-        let c = await sim.cloud.state.world.credentials
-        let url = sim.cloud.netboxURL + "/api/dcim/devices/"
-        for header in ["Token \(c.netboxToken)", "token \(c.netboxToken)", "Bearer \(c.netboxTokenV2)",
-                       "BEARER \(c.netboxTokenV2)", "  Bearer   \(c.netboxTokenV2)  "] {
-            let result = try await http("GET", url, headers: ["Authorization": header])
-            #expect(result.status == 200, "\(header): \(result.text)")
-            #expect(try result.value()["count"]?.int == NetBoxWorld.devices.count)
-            #expect(result.header("API-Version") == "4.6")
-            #expect(result.header("X-Request-ID")?.isEmpty == false)
+        try await SimulatorFixture.run(NetBoxWorld.scenario) { sim in
+            let c = await sim.cloud.state.world.credentials
+            let url = sim.cloud.netboxURL + "/api/dcim/devices/"
+            for header in ["Token \(c.netboxToken)", "token \(c.netboxToken)", "Bearer \(c.netboxTokenV2)",
+                           "BEARER \(c.netboxTokenV2)", "  Bearer   \(c.netboxTokenV2)  "] {
+                let result = try await http("GET", url, headers: ["Authorization": header])
+                #expect(result.status == 200, "\(header): \(result.text)")
+                #expect(try result.value()["count"]?.int == NetBoxWorld.devices.count)
+                #expect(result.header("API-Version") == "4.6")
+                #expect(result.header("X-Request-ID")?.isEmpty == false)
+            }
+            // The version comes from the nbt_ prefix, not from the keyword (as in NetBox 4.5+).
+            let swapped = try await http("GET", url, headers: ["Authorization": "Token \(c.netboxTokenV2)"])
+            #expect(swapped.status == 200)
         }
-        // The version comes from the nbt_ prefix, not from the keyword (as in NetBox 4.5+).
-        let swapped = try await http("GET", url, headers: ["Authorization": "Token \(c.netboxTokenV2)"])
-        #expect(swapped.status == 200)
     }
 
     @Test func everyAuthenticationFailureIs403WithNetBoxsOwnMessage() async throws {
-        let sim = try await SimulatorFixture.start(NetBoxWorld.scenario)
-        defer { Task { await sim.stop() } }
-        let c = await sim.cloud.state.world.credentials
-        let url = sim.cloud.netboxURL + "/api/dcim/devices/"
-        let cases: [(String?, String)] = [
-            (nil, "Authentication credentials were not provided."),
-            // A scheme NetBox does not know is ignored: the request is anonymous.
-            ("Basic \(c.netboxToken)", "Authentication credentials were not provided."),
-            ("Token", "Invalid authorization header: Must be in the form \"Bearer <key>.<token>\" or \"Token <token>\""),
-            ("Token \(c.netboxToken) extra", "Invalid authorization header: Must be in the form \"Bearer <key>.<token>\" or \"Token <token>\""),
-            ("Bearer nbt_nodot", "Invalid authorization header: Could not parse key from v2 token. Did you mean to use 'Token' instead of 'Bearer'?"),
-            ("Token 0000000000000000000000000000000000000000", "Invalid v1 token"),
-            ("Bearer \(c.netboxToken)x", "Invalid v1 token"),
-            ("Bearer nbt_simulatedkey01.wrongsecret", "Invalid v2 token"),
-        ]
-        for (header, message) in cases {
-            let result = try await http("GET", url, headers: header.map { ["Authorization": $0] } ?? [:])
-            #expect(result.status == 403, "\(header ?? "no header")")
-            #expect(try result.value() == ["detail": .string(message)], "\(header ?? "no header"): \(result.text)")
-            #expect(result.header("API-Version") == "4.6")
+        try await SimulatorFixture.run(NetBoxWorld.scenario) { sim in
+            let c = await sim.cloud.state.world.credentials
+            let url = sim.cloud.netboxURL + "/api/dcim/devices/"
+            let cases: [(String?, String)] = [
+                (nil, "Authentication credentials were not provided."),
+                // A scheme NetBox does not know is ignored: the request is anonymous.
+                ("Basic \(c.netboxToken)", "Authentication credentials were not provided."),
+                ("Token", "Invalid authorization header: Must be in the form \"Bearer <key>.<token>\" or \"Token <token>\""),
+                ("Token \(c.netboxToken) extra", "Invalid authorization header: Must be in the form \"Bearer <key>.<token>\" or \"Token <token>\""),
+                ("Bearer nbt_nodot", "Invalid authorization header: Could not parse key from v2 token. Did you mean to use 'Token' instead of 'Bearer'?"),
+                ("Token 0000000000000000000000000000000000000000", "Invalid v1 token"),
+                ("Bearer \(c.netboxToken)x", "Invalid v1 token"),
+                ("Bearer nbt_simulatedkey01.wrongsecret", "Invalid v2 token"),
+            ]
+            for (header, message) in cases {
+                let result = try await http("GET", url, headers: header.map { ["Authorization": $0] } ?? [:])
+                #expect(result.status == 403, "\(header ?? "no header")")
+                #expect(try result.value() == ["detail": .string(message)], "\(header ?? "no header"): \(result.text)")
+                #expect(result.header("API-Version") == "4.6")
+            }
+            // The detail endpoint and the API root need a token too.
+            #expect(try await http("GET", sim.cloud.netboxURL + "/api/dcim/devices/1/").status == 403)
+            #expect(try await http("GET", sim.cloud.netboxURL + "/api/").status == 403)
         }
-        // The detail endpoint and the API root need a token too.
-        #expect(try await http("GET", sim.cloud.netboxURL + "/api/dcim/devices/1/").status == 403)
-        #expect(try await http("GET", sim.cloud.netboxURL + "/api/").status == 403)
     }
 
     @Test func apiRootAndStatusAnswer() async throws {
-        let sim = try await SimulatorFixture.start(NetBoxWorld.scenario)
-        defer { Task { await sim.stop() } }
-        let root = try await sim.netbox("/api/")
-        #expect(root.status == 200)
-        #expect(try root.value()["dcim"]?.string == sim.cloud.netboxURL + "/api/dcim/")
-        let status = try await sim.netbox("/api/status/")
-        #expect(status.status == 200)
-        #expect(try status.value()["netbox-version"]?.string?.hasPrefix("4.6.") == true)
+        try await SimulatorFixture.run(NetBoxWorld.scenario) { sim in
+            let root = try await sim.netbox("/api/")
+            #expect(root.status == 200)
+            #expect(try root.value()["dcim"]?.string == sim.cloud.netboxURL + "/api/dcim/")
+            let status = try await sim.netbox("/api/status/")
+            #expect(status.status == 200)
+            #expect(try status.value()["netbox-version"]?.string?.hasPrefix("4.6.") == true)
+        }
     }
 
     @Test func limitAboveTheMaximumPageSizeIsCappedSilently() async throws {
-        let sim = try await SimulatorFixture.start(NetBoxWorld.many(1_050))
-        defer { Task { await sim.stop() } }
-        let capped = try await sim.netbox("/api/dcim/devices/?limit=5000&exclude=config_context")
-        #expect(capped.status == 200)
-        let body = try capped.value()
-        #expect(body["count"]?.int == 1_050)
-        #expect(body["results"]?.array?.count == 1_000)
-        let next = try #require(body["next"]?.string)
-        #expect(next.contains("limit=1000") && next.contains("offset=1000"))
-        // Without a limit: NetBox's PAGINATE_COUNT, 50; limit=0 means the maximum page size.
-        #expect(try await sim.netbox("/api/dcim/devices/").value()["results"]?.array?.count == 50)
-        #expect(try await sim.netbox("/api/dcim/devices/?limit=0").value()["results"]?.array?.count == 1_000)
-        #expect(try await sim.netbox("/api/dcim/devices/?limit=-3").value()["results"]?.array?.count == 50)
+        try await SimulatorFixture.run(NetBoxWorld.many(1_050)) { sim in
+            let capped = try await sim.netbox("/api/dcim/devices/?limit=5000&exclude=config_context")
+            #expect(capped.status == 200)
+            let body = try capped.value()
+            #expect(body["count"]?.int == 1_050)
+            #expect(body["results"]?.array?.count == 1_000)
+            let next = try #require(body["next"]?.string)
+            #expect(next.contains("limit=1000") && next.contains("offset=1000"))
+            // Without a limit: NetBox's PAGINATE_COUNT, 50; limit=0 means the maximum page size.
+            #expect(try await sim.netbox("/api/dcim/devices/").value()["results"]?.array?.count == 50)
+            #expect(try await sim.netbox("/api/dcim/devices/?limit=0").value()["results"]?.array?.count == 1_000)
+            #expect(try await sim.netbox("/api/dcim/devices/?limit=-3").value()["results"]?.array?.count == 50)
+        }
     }
 
     @Test func aSmallerPageLimitOptionCapsToo() async throws {
         var options = SimulatorOptions()
         options.pageLimit = 7
-        let sim = try await SimulatorFixture.start(NetBoxWorld.many(20), options: options)
-        defer { Task { await sim.stop() } }
-        let body = try await sim.netbox("/api/dcim/devices/?limit=100").value()
-        #expect(body["results"]?.array?.count == 7)
-        #expect(body["next"]?.string?.contains("limit=7") == true)
+        try await SimulatorFixture.run(NetBoxWorld.many(20), options: options) { sim in
+            let body = try await sim.netbox("/api/dcim/devices/?limit=100").value()
+            #expect(body["results"]?.array?.count == 7)
+            #expect(body["next"]?.string?.contains("limit=7") == true)
+        }
     }
 
     @Test func followingNextUntilNullVisitsEveryDeviceExactlyOnce() async throws {
-        let sim = try await SimulatorFixture.start(NetBoxWorld.many(523))
-        defer { Task { await sim.stop() } }
-        // A filter and exclude=config_context must survive in every next link.
-        var url: String? = sim.cloud.netboxURL + "/api/dcim/devices/?tenant=nexgen-cloud&exclude=config_context&limit=40"
-        var seen: [Int] = []
-        var pages = 0
-        var previousLinks: [JSON] = []
-        while let current = url {
-            let result = try await sim.netboxURL(current)
-            try #require(result.status == 200, "\(current): \(result.text)")
-            let body = try result.value()
-            for device in body["results"]?.array ?? [] {
-                seen.append(try #require(device["id"]?.int))
-                #expect(device["tenant"]?["slug"]?.string == "nexgen-cloud")
-                #expect(device["config_context"] == nil)
+        try await SimulatorFixture.run(NetBoxWorld.many(523)) { sim in
+            // A filter and exclude=config_context must survive in every next link.
+            var url: String? = sim.cloud.netboxURL + "/api/dcim/devices/?tenant=nexgen-cloud&exclude=config_context&limit=40"
+            var seen: [Int] = []
+            var pages = 0
+            var previousLinks: [JSON] = []
+            while let current = url {
+                let result = try await sim.netboxURL(current)
+                try #require(result.status == 200, "\(current): \(result.text)")
+                let body = try result.value()
+                for device in body["results"]?.array ?? [] {
+                    seen.append(try #require(device["id"]?.int))
+                    #expect(device["tenant"]?["slug"]?.string == "nexgen-cloud")
+                    #expect(device["config_context"] == nil)
+                }
+                previousLinks.append(body["previous"] ?? .null)
+                url = body["next"]?.string
+                if let next = url {
+                    #expect(next.hasPrefix(sim.cloud.netboxURL + "/api/dcim/devices/?"), "absolute: \(next)")
+                    #expect(next.contains("tenant=nexgen-cloud") && next.contains("exclude=config_context"))
+                }
+                pages += 1
+                try #require(pages < 100, "next never became null")
             }
-            previousLinks.append(body["previous"] ?? .null)
-            url = body["next"]?.string
-            if let next = url {
-                #expect(next.hasPrefix(sim.cloud.netboxURL + "/api/dcim/devices/?"), "absolute: \(next)")
-                #expect(next.contains("tenant=nexgen-cloud") && next.contains("exclude=config_context"))
-            }
-            pages += 1
-            try #require(pages < 100, "next never became null")
+            let expected = (1...523).filter { $0 % 3 != 0 }
+            #expect(seen.count == expected.count)
+            #expect(Set(seen) == Set(expected))
+            #expect(pages == (expected.count + 39) / 40)
+            #expect(previousLinks.first == .null)
+            // The second page's previous link has no offset (DRF drops it at zero).
+            #expect(previousLinks.dropFirst().first?.string?.contains("offset") == false)
+            #expect(previousLinks.last?.string?.contains("offset=\((pages - 2) * 40)") == true)
         }
-        let expected = (1...523).filter { $0 % 3 != 0 }
-        #expect(seen.count == expected.count)
-        #expect(Set(seen) == Set(expected))
-        #expect(pages == (expected.count + 39) / 40)
-        #expect(previousLinks.first == .null)
-        // The second page's previous link has no offset (DRF drops it at zero).
-        #expect(previousLinks.dropFirst().first?.string?.contains("offset") == false)
-        #expect(previousLinks.last?.string?.contains("offset=\((pages - 2) * 40)") == true)
     }
 
     @Test func devicesAreOrderedNaturallyByNameThenID() async throws {
-        let sim = try await SimulatorFixture.start(NetBoxWorld.scenario)
-        defer { Task { await sim.stop() } }
-        let all = try names(try await sim.netbox("/api/dcim/devices/"))
-        #expect(all == ["CA1-CHASSIS-1", "ca1-cpu-01", "CA1-GPU-1", "CA1-GPU-2", "CA1-GPU-10", "US1-GPU-1"])
-        let byID = try await sim.netbox("/api/dcim/devices/?ordering=-id").value()["results"]?.array?.compactMap { $0["id"]?.int }
-        #expect(byID == [6, 5, 4, 3, 2, 1])
+        try await SimulatorFixture.run(NetBoxWorld.scenario) { sim in
+            let all = try names(try await sim.netbox("/api/dcim/devices/"))
+            #expect(all == ["CA1-CHASSIS-1", "ca1-cpu-01", "CA1-GPU-1", "CA1-GPU-2", "CA1-GPU-10", "US1-GPU-1"])
+            let byID = try await sim.netbox("/api/dcim/devices/?ordering=-id").value()["results"]?.array?.compactMap { $0["id"]?.int }
+            #expect(byID == [6, 5, 4, 3, 2, 1])
+        }
     }
 
     @Test func filtersAreAndedAndRepeatedValuesOred() async throws {
-        let sim = try await SimulatorFixture.start(NetBoxWorld.scenario)
-        defer { Task { await sim.stop() } }
-        func query(_ q: String) async throws -> [String] {
-            let result = try await sim.netbox("/api/dcim/devices/?" + q)
-            try #require(result.status == 200, "\(q): \(result.text)")
-            return try names(result).sorted()
+        try await SimulatorFixture.run(NetBoxWorld.scenario) { sim throws in
+            func query(_ q: String) async throws -> [String] {
+                let result = try await sim.netbox("/api/dcim/devices/?" + q)
+                try #require(result.status == 200, "\(q): \(result.text)")
+                return try names(result).sorted()
+            }
+            // name: case-insensitive exact, repeatable (OR).
+            #expect(try await query("name=ca1-gpu-1") == ["CA1-GPU-1"])
+            #expect(try await query("name=ca1-gpu-1&name=US1-GPU-1") == ["CA1-GPU-1", "US1-GPU-1"])
+            #expect(try await query("name=CA1-GPU") == [])
+            // Different filters AND.
+            #expect(try await query("tenant=nexgen-cloud&site=ca1") == ["CA1-GPU-1", "CA1-GPU-10"])
+            #expect(try await query("tenant=nexgen-cloud&tenant=customer1&status=active&site=ca1") == ["CA1-GPU-1", "CA1-GPU-10"])
+            #expect(try await query("status=failed&status=planned") == ["CA1-CHASSIS-1", "CA1-GPU-2"])
+            #expect(try await query("role=compute") == ["ca1-cpu-01"])
+            #expect(try await query("role=gpu-servers&role=compute&site=us1") == ["US1-GPU-1"])
+            // tag: by slug; NetBox ANDs repeated tags.
+            #expect(try await query("tag=nvidia-l40") == ["CA1-GPU-1", "CA1-GPU-10", "CA1-GPU-2"])
+            #expect(try await query("tag=nvidia-l40&tag=nvlink") == ["CA1-GPU-10", "CA1-GPU-2"])
+            // q: a substring of the name, any case.
+            #expect(try await query("q=gpu-1") == ["CA1-GPU-1", "CA1-GPU-10", "US1-GPU-1"])
+            // id, repeatable.
+            #expect(try await query("id=2&id=5") == ["CA1-GPU-2", "ca1-cpu-01"])
+            // Unknown parameters are ignored (a typo widens the result).
+            #expect(try await query("tennant=nobody").count == NetBoxWorld.devices.count)
         }
-        // name: case-insensitive exact, repeatable (OR).
-        #expect(try await query("name=ca1-gpu-1") == ["CA1-GPU-1"])
-        #expect(try await query("name=ca1-gpu-1&name=US1-GPU-1") == ["CA1-GPU-1", "US1-GPU-1"])
-        #expect(try await query("name=CA1-GPU") == [])
-        // Different filters AND.
-        #expect(try await query("tenant=nexgen-cloud&site=ca1") == ["CA1-GPU-1", "CA1-GPU-10"])
-        #expect(try await query("tenant=nexgen-cloud&tenant=customer1&status=active&site=ca1") == ["CA1-GPU-1", "CA1-GPU-10"])
-        #expect(try await query("status=failed&status=planned") == ["CA1-CHASSIS-1", "CA1-GPU-2"])
-        #expect(try await query("role=compute") == ["ca1-cpu-01"])
-        #expect(try await query("role=gpu-servers&role=compute&site=us1") == ["US1-GPU-1"])
-        // tag: by slug; NetBox ANDs repeated tags.
-        #expect(try await query("tag=nvidia-l40") == ["CA1-GPU-1", "CA1-GPU-10", "CA1-GPU-2"])
-        #expect(try await query("tag=nvidia-l40&tag=nvlink") == ["CA1-GPU-10", "CA1-GPU-2"])
-        // q: a substring of the name, any case.
-        #expect(try await query("q=gpu-1") == ["CA1-GPU-1", "CA1-GPU-10", "US1-GPU-1"])
-        // id, repeatable.
-        #expect(try await query("id=2&id=5") == ["CA1-GPU-2", "ca1-cpu-01"])
-        // Unknown parameters are ignored (a typo widens the result).
-        #expect(try await query("tennant=nobody").count == NetBoxWorld.devices.count)
     }
 
     @Test func aSlugThatNamesNothingIs400WithAFieldKeyedBody() async throws {
-        let sim = try await SimulatorFixture.start(NetBoxWorld.scenario)
-        defer { Task { await sim.stop() } }
-        let tenant = try await sim.netbox("/api/dcim/devices/?tenant=foo")
-        #expect(tenant.status == 400)
-        #expect(try tenant.value() == ["tenant": ["Select a valid choice. foo is not one of the available choices."]])
-        // One valid and one unknown value still fails; every bad field is reported.
-        let several = try await sim.netbox("/api/dcim/devices/?tenant=nexgen-cloud&tenant=bar&role=gpu&site=ca1&status=broken")
-        #expect(several.status == 400)
-        #expect(try several.value() == [
-            "tenant": ["Select a valid choice. bar is not one of the available choices."],
-            "role": ["Select a valid choice. gpu is not one of the available choices."],
-            "status": ["Select a valid choice. broken is not one of the available choices."],
-        ])
-        #expect(try await sim.netbox("/api/dcim/devices/?tag=no-such-tag").status == 400)
+        try await SimulatorFixture.run(NetBoxWorld.scenario) { sim in
+            let tenant = try await sim.netbox("/api/dcim/devices/?tenant=foo")
+            #expect(tenant.status == 400)
+            #expect(try tenant.value() == ["tenant": ["Select a valid choice. foo is not one of the available choices."]])
+            // One valid and one unknown value still fails; every bad field is reported.
+            let several = try await sim.netbox("/api/dcim/devices/?tenant=nexgen-cloud&tenant=bar&role=gpu&site=ca1&status=broken")
+            #expect(several.status == 400)
+            #expect(try several.value() == [
+                "tenant": ["Select a valid choice. bar is not one of the available choices."],
+                "role": ["Select a valid choice. gpu is not one of the available choices."],
+                "status": ["Select a valid choice. broken is not one of the available choices."],
+            ])
+            #expect(try await sim.netbox("/api/dcim/devices/?tag=no-such-tag").status == 400)
+        }
     }
 
     @Test func excludeConfigContextBriefFieldsAndOmit() async throws {
-        let sim = try await SimulatorFixture.start(NetBoxWorld.scenario)
-        defer { Task { await sim.stop() } }
-        let full = try await sim.netbox("/api/dcim/devices/1/").value()
-        #expect(full["config_context"] == ["dns": "10.0.0.53", "ntp": ["10.0.0.254"]])
-        let excluded = try await sim.netbox("/api/dcim/devices/1/?exclude=config_context").value()
-        #expect(excluded["config_context"] == nil)
-        #expect(excluded["name"]?.string == "CA1-GPU-1")
-        let list = try await sim.netbox("/api/dcim/devices/?exclude=config_context").value()
-        #expect(list["results"]?.array?.allSatisfy { $0["config_context"] == nil && $0["custom_fields"] != nil } == true)
-        let brief = try await sim.netbox("/api/dcim/devices/?brief=true&limit=1").value()
-        #expect(brief["results"]?.array?.first.map { Set($0.keys) } == ["id", "url", "display", "name", "description"])
-        let fields = try await sim.netbox("/api/dcim/devices/1/?fields=id,name,status").value()
-        #expect(fields.keys == ["id", "name", "status"])
-        let omitted = try await sim.netbox("/api/dcim/devices/1/?omit=config_context,custom_fields").value()
-        #expect(omitted["custom_fields"] == nil && omitted["config_context"] == nil && omitted["tags"] != nil)
+        try await SimulatorFixture.run(NetBoxWorld.scenario) { sim in
+            let full = try await sim.netbox("/api/dcim/devices/1/").value()
+            #expect(full["config_context"] == ["dns": "10.0.0.53", "ntp": ["10.0.0.254"]])
+            let excluded = try await sim.netbox("/api/dcim/devices/1/?exclude=config_context").value()
+            #expect(excluded["config_context"] == nil)
+            #expect(excluded["name"]?.string == "CA1-GPU-1")
+            let list = try await sim.netbox("/api/dcim/devices/?exclude=config_context").value()
+            #expect(list["results"]?.array?.allSatisfy { $0["config_context"] == nil && $0["custom_fields"] != nil } == true)
+            let brief = try await sim.netbox("/api/dcim/devices/?brief=true&limit=1").value()
+            #expect(brief["results"]?.array?.first.map { Set($0.keys) } == ["id", "url", "display", "name", "description"])
+            let fields = try await sim.netbox("/api/dcim/devices/1/?fields=id,name,status").value()
+            #expect(fields.keys == ["id", "name", "status"])
+            let omitted = try await sim.netbox("/api/dcim/devices/1/?omit=config_context,custom_fields").value()
+            #expect(omitted["custom_fields"] == nil && omitted["config_context"] == nil && omitted["tags"] != nil)
+        }
     }
 
     @Test func aDeviceShowsItsNestedObjectsTagsAndEveryCustomField() async throws {
-        let sim = try await SimulatorFixture.start(NetBoxWorld.scenario)
-        defer { Task { await sim.stop() } }
-        let device = try await sim.netbox("/api/dcim/devices/3/").value()
-        #expect(device["url"]?.string == sim.cloud.netboxURL + "/api/dcim/devices/3/")
-        #expect(device["display_url"]?.string == sim.cloud.netboxURL + "/dcim/devices/3/")
-        #expect(device["status"] == ["value": "active", "label": "Active"])
-        #expect(device["tenant"]?["slug"]?.string == "nexgen-cloud")
-        #expect(device["tenant"]?["name"]?.string == "NexGen Cloud")
-        #expect(device["role"]?["slug"]?.string == "gpu-servers")
-        #expect(device["site"]?["name"]?.string == "Canada 1")
-        #expect(device["rack"] == .null)
-        // The address carries its prefix length.
-        #expect(device["primary_ip"]?["address"]?.string == "10.0.0.10/32")
-        #expect(device["primary_ip4"]?["family"] == ["value": 4, "label": "IPv4"])
-        #expect(device["primary_ip6"] == .null)
-        let tags = try #require(device["tags"]?.array)
-        #expect(tags.compactMap { $0["slug"]?.string } == ["nvidia-l40", "nvlink"])
-        #expect(tags.compactMap { $0["name"]?.string } == ["NVIDIA L40", "NVLink"])
-        // Every custom field defined on any device is on every device; unset ones are null.
-        #expect(device["custom_fields"] == ["GPU_Count": nil, "Warranty_End": "2027-01-01"])
-        let v6 = try await sim.netbox("/api/dcim/devices/4/").value()
-        #expect(v6["primary_ip6"]?["address"]?.string == "2001:db8::1/64")
-        #expect(v6["primary_ip4"] == .null)
-        #expect(v6["tags"]?.array?.first?["slug"]?.string == "nvidia-h100-80gb-sxm5")
-        let racked = try await sim.netbox("/api/dcim/devices/1/").value()
-        #expect(racked["rack"]?["name"]?.string == "CA1-R01")
-        #expect(racked["custom_fields"]?["GPU_Count"] == 8)
+        try await SimulatorFixture.run(NetBoxWorld.scenario) { sim in
+            let device = try await sim.netbox("/api/dcim/devices/3/").value()
+            #expect(device["url"]?.string == sim.cloud.netboxURL + "/api/dcim/devices/3/")
+            #expect(device["display_url"]?.string == sim.cloud.netboxURL + "/dcim/devices/3/")
+            #expect(device["status"] == ["value": "active", "label": "Active"])
+            #expect(device["tenant"]?["slug"]?.string == "nexgen-cloud")
+            #expect(device["tenant"]?["name"]?.string == "NexGen Cloud")
+            #expect(device["role"]?["slug"]?.string == "gpu-servers")
+            #expect(device["site"]?["name"]?.string == "Canada 1")
+            #expect(device["rack"] == .null)
+            // The address carries its prefix length.
+            #expect(device["primary_ip"]?["address"]?.string == "10.0.0.10/32")
+            #expect(device["primary_ip4"]?["family"] == ["value": 4, "label": "IPv4"])
+            #expect(device["primary_ip6"] == .null)
+            let tags = try #require(device["tags"]?.array)
+            #expect(tags.compactMap { $0["slug"]?.string } == ["nvidia-l40", "nvlink"])
+            #expect(tags.compactMap { $0["name"]?.string } == ["NVIDIA L40", "NVLink"])
+            // Every custom field defined on any device is on every device; unset ones are null.
+            #expect(device["custom_fields"] == ["GPU_Count": nil, "Warranty_End": "2027-01-01"])
+            let v6 = try await sim.netbox("/api/dcim/devices/4/").value()
+            #expect(v6["primary_ip6"]?["address"]?.string == "2001:db8::1/64")
+            #expect(v6["primary_ip4"] == .null)
+            #expect(v6["tags"]?.array?.first?["slug"]?.string == "nvidia-h100-80gb-sxm5")
+            let racked = try await sim.netbox("/api/dcim/devices/1/").value()
+            #expect(racked["rack"]?["name"]?.string == "CA1-R01")
+            #expect(racked["custom_fields"]?["GPU_Count"] == 8)
+        }
     }
 
     @Test func anUnknownDeviceIs404() async throws {
-        let sim = try await SimulatorFixture.start(NetBoxWorld.scenario)
-        defer { Task { await sim.stop() } }
-        for id in ["99", "abc"] {
-            let result = try await sim.netbox("/api/dcim/devices/\(id)/")
-            #expect(result.status == 404)
-            #expect(try result.value() == ["detail": "No Device matches the given query."])
+        try await SimulatorFixture.run(NetBoxWorld.scenario) { sim in
+            for id in ["99", "abc"] {
+                let result = try await sim.netbox("/api/dcim/devices/\(id)/")
+                #expect(result.status == 404)
+                #expect(try result.value() == ["detail": "No Device matches the given query."])
+            }
         }
     }
 
     @Test func aPathWithoutItsTrailingSlashIsRedirected() async throws {
-        let sim = try await SimulatorFixture.start(NetBoxWorld.scenario)
-        defer { Task { await sim.stop() } }
-        try await expectRedirects(sim)
+        try await SimulatorFixture.run(NetBoxWorld.scenario) { sim in
+            try await expectRedirects(sim)
+        }
     }
 
     private func expectRedirects(_ sim: SimulatorFixture) async throws {

@@ -95,6 +95,14 @@ struct NovaTestCloud {
 
     func stop() async { await sim.stop() }
 
+    /// Runs `body` with a cloud from `start`, and always awaits `stop()` afterwards, also when
+    /// `body` throws.
+    static func run(_ scenario: Scenario = NovaWorld.scenario(), maxMicroversion: Microversion? = nil, pageLimit: Int? = nil,
+                    _ body: (NovaTestCloud) async throws -> Void) async throws {
+        try await withAsyncTeardown({ try await start(scenario, maxMicroversion: maxMicroversion, pageLimit: pageLimit) },
+                                    body: body, tearDown: { await $0.stop() })
+    }
+
     var base: String { sim.base }
 
     /// A request to `path` (absolute, or relative to `base`) with the token and a microversion.

@@ -12,6 +12,13 @@ struct SimulatorFixture: Sendable {
 
     public func stop() async { await cloud.stop() }
 
+    /// Runs `body` with a simulator started on `scenario`, and always awaits `stop()` afterwards,
+    /// also when `body` throws.
+    static func run(_ scenario: Scenario, options: SimulatorOptions = SimulatorOptions(),
+                    _ body: (SimulatorFixture) async throws -> Void) async throws {
+        try await withAsyncTeardown({ try await start(scenario, options: options) }, body: body, tearDown: { await $0.stop() })
+    }
+
     public var base: String { cloud.baseURL }
 
     /// A project-scoped token for the scenario's admin user (password method, user by name).

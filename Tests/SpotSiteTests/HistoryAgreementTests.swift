@@ -3,6 +3,7 @@ import Testing
 import TestSupport
 import GitStore
 import SpotCore
+import SpotSite
 @testable import SpotKit
 @testable import SpotSimulator
 

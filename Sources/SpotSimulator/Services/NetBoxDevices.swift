@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The NetBox objects devices refer to (tenants, roles, sites, racks, device types, tags, IP
 /// addresses), with ids that are stable for a given world: each kind is numbered from 1 in sorted
@@ -527,23 +528,25 @@ struct NetBoxDevices {
 
 /// The last device list sorted by name, reused while the devices are the same (an unchanged
 /// copy-on-write array compares by buffer identity first).
-final class SortedDevices: @unchecked Sendable {
-    private let lock = NSLock()
-    private var key: [DeviceSpec]?
-    private var value: [DeviceSpec] = []
+final class SortedDevices: Sendable {
+    private struct State {
+        var key: [DeviceSpec]?
+        var value: [DeviceSpec] = []
+    }
+
+    private let state = Mutex(State())
 
     func sorted(_ devices: [DeviceSpec], by sort: ([DeviceSpec]) -> [DeviceSpec]) -> [DeviceSpec] {
-        lock.lock()
-        if let key, key == devices {
-            defer { lock.unlock() }
-            return value
+        let cached: [DeviceSpec]? = state.withLock { state in
+            if let key = state.key, key == devices { return state.value }
+            return nil
         }
-        lock.unlock()
+        if let cached { return cached }
         let fresh = sort(devices)
-        lock.lock()
-        defer { lock.unlock() }
-        key = devices
-        value = fresh
+        state.withLock { state in
+            state.key = devices
+            state.value = fresh
+        }
         return fresh
     }
 }

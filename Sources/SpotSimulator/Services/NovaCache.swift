@@ -1,32 +1,38 @@
 import Foundation
+import Synchronization
 
 /// Indexes derived from the world that are costly to rebuild per request (the servers' sort order,
 /// id and host lookups, ports by IP and by device). Each is kept with the array it was built
 /// from and rebuilt only when that array changed: comparing an unchanged copy-on-write array is a
 /// buffer-identity check, so a request against an unchanged world does no sorting at all.
-final class NovaCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var serversKey: [ServerSpec]?
-    /// One index per sort order asked for (`sort_key`/`sort_dir`), all built from `serversKey`.
-    private var serverIndexes: [ServerSort: ServerIndex] = [:]
-    private var portsKey: [PortSpec]?
-    private var portIndex: PortIndex?
-    private var textsKey: ([ServerSpec], [PortSpec], [FlavorSpec], [HostSpec], [AggregateSpec], [ProjectSpec])?
-    private var texts: ServerTexts?
+final class NovaCache: Sendable {
+    private struct State {
+        var serversKey: [ServerSpec]?
+        /// One index per sort order asked for (`sort_key`/`sort_dir`), all built from `serversKey`.
+        var serverIndexes: [ServerSort: ServerIndex] = [:]
+        var portsKey: [PortSpec]?
+        var portIndex: PortIndex?
+        var textsKey: ([ServerSpec], [PortSpec], [FlavorSpec], [HostSpec], [AggregateSpec], [ProjectSpec])?
+        var texts: ServerTexts?
+        var lookupsKey: ([HostSpec], [FlavorSpec], [AggregateSpec])?
+        var cachedLookups: NovaLookups?
+    }
+
+    private let state = Mutex(State())
 
     /// Serialised server objects for this world, reused while everything a server object shows
     /// (servers, ports, flavors, hosts, aggregates, projects) is unchanged, so that a page of 1,000 servers is mostly copying.
     func serverTexts(_ world: Scenario) -> ServerTexts {
-        lock.lock()
-        defer { lock.unlock() }
-        if let key = textsKey, let texts, key.0 == world.servers, key.1 == world.ports, key.2 == world.flavors,
-           key.3 == world.hosts, key.4 == world.aggregates, key.5 == world.projects {
-            return texts
+        state.withLock { state in
+            if let key = state.textsKey, let texts = state.texts, key.0 == world.servers, key.1 == world.ports,
+               key.2 == world.flavors, key.3 == world.hosts, key.4 == world.aggregates, key.5 == world.projects {
+                return texts
+            }
+            let fresh = ServerTexts()
+            state.textsKey = (world.servers, world.ports, world.flavors, world.hosts, world.aggregates, world.projects)
+            state.texts = fresh
+            return fresh
         }
-        let fresh = ServerTexts()
-        textsKey = (world.servers, world.ports, world.flavors, world.hosts, world.aggregates, world.projects)
-        texts = fresh
-        return fresh
     }
 
     /// The servers in Nova's default order (newest first), with lookups by id and by host.
@@ -38,82 +44,71 @@ final class NovaCache: @unchecked Sendable {
     /// per version of the servers array, so that paging through 20,000 servers by uuid, 1,000 at
     /// a time, sorts once and not per page.
     func servers(_ servers: [ServerSpec], sort: ServerSort) -> ServerIndex {
-        lock.lock()
-        if let key = serversKey, key == servers {
-            if let index = serverIndexes[sort] {
-                lock.unlock()
-                return index
+        let (cached, opposite): (ServerIndex?, ServerIndex?) = state.withLock { state in
+            if let key = state.serversKey, key == servers {
+                if let index = state.serverIndexes[sort] { return (index, nil) }
+            } else {
+                state.serversKey = servers
+                state.serverIndexes = [:]
             }
-        } else {
-            serversKey = servers
-            serverIndexes = [:]
+            return (nil, state.serverIndexes[sort.reversed])
         }
-        let opposite = serverIndexes[sort.reversed]
-        lock.unlock()
+        if let cached { return cached }
         // Built outside the lock: two requests may both build a new order once; either result is
         // the same. The opposite direction of a cached order (uuid descending after ascending, as
         // a client reading from both ends asks) is that order backwards: the keys end with the
         // uuid, so the order is total.
         let index = opposite.map { ServerIndex(reversing: $0, servers) } ?? ServerIndex(servers, sort: sort)
-        lock.lock()
-        defer { lock.unlock() }
-        if let key = serversKey, key == servers {
-            // A client that asks for many different orders must not grow the cache without bound.
-            if serverIndexes.count >= Self.maxServerOrders { serverIndexes = [:] }
-            serverIndexes[sort] = index
+        state.withLock { state in
+            if let key = state.serversKey, key == servers {
+                // A client that asks for many different orders must not grow the cache without bound.
+                if state.serverIndexes.count >= Self.maxServerOrders { state.serverIndexes = [:] }
+                state.serverIndexes[sort] = index
+            }
         }
         return index
     }
 
     static let maxServerOrders = 16
 
-    private var lookupsKey: ([HostSpec], [FlavorSpec], [AggregateSpec])?
-    private var cachedLookups: NovaLookups?
-
     /// Hosts, flavors and zones by name, rebuilt only when hosts, flavors or aggregates changed
     /// (a page of a 100,000-server listing would otherwise index 10,000 hosts again).
     func lookups(_ world: Scenario) -> NovaLookups {
-        lock.lock()
-        if let key = lookupsKey, let cachedLookups, key.0 == world.hosts, key.1 == world.flavors, key.2 == world.aggregates {
-            lock.unlock()
-            return cachedLookups
+        let cached: NovaLookups? = state.withLock { state in
+            if let key = state.lookupsKey, let cachedLookups = state.cachedLookups, key.0 == world.hosts,
+               key.1 == world.flavors, key.2 == world.aggregates {
+                return cachedLookups
+            }
+            return nil
         }
-        lock.unlock()
+        if let cached { return cached }
         let fresh = NovaLookups(world)
-        lock.lock()
-        defer { lock.unlock() }
-        lookupsKey = (world.hosts, world.flavors, world.aggregates)
-        cachedLookups = fresh
+        state.withLock { state in
+            state.lookupsKey = (world.hosts, world.flavors, world.aggregates)
+            state.cachedLookups = fresh
+        }
         return fresh
     }
 
     func ports(_ ports: [PortSpec]) -> PortIndex {
-        lock.lock()
-        defer { lock.unlock() }
-        if let key = portsKey, let index = portIndex, key == ports { return index }
-        let index = PortIndex(ports)
-        portsKey = ports
-        portIndex = index
-        return index
+        state.withLock { state in
+            if let key = state.portsKey, let index = state.portIndex, key == ports { return index }
+            let index = PortIndex(ports)
+            state.portsKey = ports
+            state.portIndex = index
+            return index
+        }
     }
 }
 
 /// Serialised server objects (UTF-8 JSON) by (microversion, base URL, server id).
-final class ServerTexts: @unchecked Sendable {
-    private let lock = NSLock()
-    private var texts: [String: [UInt8]] = [:]
+final class ServerTexts: Sendable {
+    private let texts = Mutex<[String: [UInt8]]>([:])
 
     func text(_ key: String, build: () -> [UInt8]) -> [UInt8] {
-        lock.lock()
-        if let text = texts[key] {
-            lock.unlock()
-            return text
-        }
-        lock.unlock()
+        if let text = texts.withLock({ $0[key] }) { return text }
         let text = build()
-        lock.lock()
-        texts[key] = text
-        lock.unlock()
+        texts.withLock { $0[key] = text }
         return text
     }
 }
