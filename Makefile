@@ -6,7 +6,7 @@ SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 APT_PACKAGES := libgit2-dev zlib1g-dev pkg-config curl openssl
 
-.PHONY: all deps venv browser build test demo release bench templates clean
+.PHONY: all deps venv browser build test demo release bench templates reference-fixtures clean
 
 all: build
 
@@ -52,6 +52,11 @@ bench: deps
 # After editing templates/: build them into the binary (Sources/SpotSite/EmbeddedTemplates.swift).
 templates:
 	python3 scripts/embed-templates.py
+
+# When ../shared/reference changes: rewrite the tests' shape fixtures and check the schema excerpts for drift
+# (docs/simulator.md). Not part of `test`: the tests need only the repository.
+reference-fixtures:
+	python3 scripts/refresh-reference-fixtures.py
 
 clean:
 	rm -rf .build

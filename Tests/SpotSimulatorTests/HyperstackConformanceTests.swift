@@ -97,10 +97,4 @@ import TestSupport
             }
         }
     }
-
-    @Test(.enabled(if: ReferenceFolder.exists(HyperstackSchemaExcerpts.source)))
-    func theSchemaExcerptsMatchTheReferenceDocument() throws {
-        let drift = try ReferenceFolder.drift(HyperstackSchemaExcerpts.excerpts, file: HyperstackSchemaExcerpts.source)
-        #expect(drift.isEmpty, "\(drift)")
-    }
 }

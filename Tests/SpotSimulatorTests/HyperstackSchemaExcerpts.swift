@@ -1,7 +1,7 @@
 // Generated from hyperstack/NexGenCloud-hyperstack-sdk-go/api/openapi.yaml by extracting each component schema verbatim
 // (its lines up to the next schema) and dropping only its `example:` blocks, which are
-// generator placeholders. A drift test in the conformance tests checks that they still match the
-// reference file (hyperstack/NexGenCloud-hyperstack-sdk-go/api/openapi.yaml).
+// generator placeholders. `scripts/refresh-reference-fixtures.py` (`make reference-fixtures`) checks that they
+// still match the reference file (hyperstack/NexGenCloud-hyperstack-sdk-go/api/openapi.yaml).
 // Line numbers are those of the schema's first line in the reference file.
 
 enum HyperstackSchemaExcerpts {

@@ -157,59 +157,6 @@ struct OpenAPISchemas: @unchecked Sendable {
     }
 }
 
-/// Where the reference folder is, when this machine has it (for the drift checks).
-enum ReferenceFolder {
-    static let url: URL = {
-        if let path = ProcessInfo.processInfo.environment["SPOTCTL_REFERENCE"] { return URL(fileURLWithPath: path) }
-        return ProjectPaths.root.deletingLastPathComponent().appendingPathComponent("shared/reference")
-    }()
-
-    static func exists(_ path: String) -> Bool {
-        FileManager.default.fileExists(atPath: url.appendingPathComponent(path).path)
-    }
-
-    /// A component schema cut out of a reference OpenAPI file the way the excerpts were made: the
-    /// schema's lines up to the next schema, without its `example:` blocks. Returns its first line
-    /// number too.
-    static func excerpt(_ name: String, from lines: [Substring]) -> (line: Int, yaml: String)? {
-        guard let start = lines.firstIndex(of: Substring("    \(name):")) else { return nil }
-        func indent(_ line: Substring) -> Int { line.prefix { $0 == " " }.count }
-        var end = start + 1
-        while end < lines.count, lines[end].trimmingCharacters(in: .whitespaces).isEmpty || indent(lines[end]) > 4 { end += 1 }
-        var kept: [Substring] = []
-        var skipping: Int?
-        for line in lines[start..<end] {
-            let depth = indent(line)
-            if let level = skipping {
-                if line.trimmingCharacters(in: .whitespaces).isEmpty || depth > level { continue }
-                skipping = nil
-            }
-            if line.drop(while: { $0 == " " }).hasPrefix("example:") {
-                skipping = depth
-                continue
-            }
-            kept.append(line)
-        }
-        return (start + 1, kept.joined(separator: "\n"))
-    }
-
-    /// Compares excerpts with the reference file they were cut from.
-    static func drift(_ excerpts: [(name: String, line: Int, yaml: String)], file: String) throws -> [String] {
-        let text = try String(contentsOf: url.appendingPathComponent(file), encoding: .utf8)
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        var problems: [String] = []
-        for excerpt in excerpts {
-            guard let current = Self.excerpt(excerpt.name, from: lines) else {
-                problems.append("\(excerpt.name) is no longer in \(file)")
-                continue
-            }
-            if current.yaml != excerpt.yaml { problems.append("\(excerpt.name) differs from \(file)") }
-            if current.line != excerpt.line { problems.append("\(excerpt.name) moved to line \(current.line) of \(file)") }
-        }
-        return problems
-    }
-}
-
 extension HTTPResult {
     /// The body as the simulator's ordered JSON value (keeps integers, doubles and booleans apart).
     func value() throws -> JSON {

@@ -71,10 +71,4 @@ import TestSupport
         #expect(problems.contains { $0.contains(".url: missing") })
         #expect(problems.contains { $0.contains(".site: null") })
     }
-
-    @Test(.enabled(if: ReferenceFolder.exists(NetBoxSchemaExcerpts.source)))
-    func theSchemaExcerptsMatchTheReferenceDocument() throws {
-        let drift = try ReferenceFolder.drift(NetBoxSchemaExcerpts.excerpts, file: NetBoxSchemaExcerpts.source)
-        #expect(drift.isEmpty, "\(drift)")
-    }
 }

@@ -229,14 +229,17 @@ enum ShapeJSON {
     }
 }
 
-/// The published samples under `../shared/reference` (next to the package root).
+/// The shape skeletons of the published API samples the tests compare with, kept in the repository
+/// under `Fixtures/reference-shapes/` with the samples' own relative paths (Nova's `vX.Y/` folders
+/// included). Each has the sample's keys, key order, arrays and JSON value types, with neutral values;
+/// `scripts/refresh-reference-fixtures.py` writes them from the published samples (docs/simulator.md).
 enum Reference {
-    static let root = ProjectPaths.root.deletingLastPathComponent().appendingPathComponent("shared/reference")
+    static let root = ProjectPaths.root.appendingPathComponent("Tests/SpotSimulatorTests/Fixtures/reference-shapes", isDirectory: true)
 
     static func load(_ relative: String) throws -> JSON {
         let url = root.appendingPathComponent(relative)
         guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw TestFailure("reference sample missing: \(url.path)")
+            throw TestFailure("reference fixture missing: \(url.path) (list the sample in scripts/refresh-reference-fixtures.py and run it)")
         }
         return try ShapeJSON.parse(data)
     }
