@@ -34,7 +34,7 @@ import SpotCore
         cloud.gpuHost("gpu-1", tag: "NVIDIA L40", aggregate: "L40-n3")
         cloud.server(on: "gpu-1", flavor: "n3-L40x8", name: "leaked \(key)")
         let repository = try await repository(cloud.facts, in: dir)
-        var options = SiteBuilder.Options()
+        let options = SiteBuilder.Options()
         var environment: [String: String] = [:]
         environment = ["RUNPOD_API_KEY": key]
         let error = await #expect(throws: SpotError.self) { try await SiteBuilder.run(repository: repository, options: options, context: Self.context(dir.url, environment)) }

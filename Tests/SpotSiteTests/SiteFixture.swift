@@ -63,8 +63,16 @@ enum Sites {
     /// on-demand and VMs start and stop between the two snapshots.
     static let generated = Task {
         try await RenderedSite.make(ScenarioGenerator(hosts: 60, seed: 11, vmsPerHost: 4).generate()) { world in
-            let spot = world.aggregates.firstIndex { $0.name.hasSuffix("-spot") && !$0.hosts.isEmpty }!
-            let host = world.aggregates[spot].hosts.removeFirst()
+            // A host in one spot aggregate and no other GPU or testing aggregate, so that it
+            // really changes pool (a host in two types' aggregates is out of stock either way).
+            func onlyIn(_ host: String, _ aggregate: String) -> Bool {
+                world.aggregates.allSatisfy { $0.name == aggregate || $0.name.hasPrefix("az-") || !$0.hosts.contains(host) }
+            }
+            let spot = world.aggregates.firstIndex { aggregate in
+                aggregate.name.hasSuffix("-spot") && aggregate.hosts.contains { onlyIn($0, aggregate.name) }
+            }!
+            let position = world.aggregates[spot].hosts.firstIndex { onlyIn($0, world.aggregates[spot].name) }!
+            let host = world.aggregates[spot].hosts.remove(at: position)
             let type = String(world.aggregates[spot].name.dropLast("-spot".count))
             if let ondemand = world.aggregates.firstIndex(where: { $0.name == type }) {
                 world.aggregates[ondemand].hosts.append(host)

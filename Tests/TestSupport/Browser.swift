@@ -1,5 +1,6 @@
 public import Foundation
 public import SpotCore
+import Synchronization
 
 // A real headless browser for tests: loads a static page from `file://` in Debian's chromium, runs
 // a little JavaScript in it, and reports what the page logged, what the script returned, and
@@ -490,9 +491,8 @@ public struct Browser: Sendable {
 
 /// Reads a pipe on a thread of its own until end of file, so that a child with a lot of output
 /// never blocks, and the output read so far is available even when a grandchild keeps it open.
-private final class OutputCollector: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
+private final class OutputCollector: Sendable {
+    private let data = Mutex(Data())
     private let done = DispatchSemaphore(value: 0)
 
     init(_ handle: FileHandle) {
@@ -500,7 +500,7 @@ private final class OutputCollector: @unchecked Sendable {
             while true {
                 let chunk = handle.availableData
                 if chunk.isEmpty { break }
-                lock.lock(); data.append(chunk); lock.unlock()
+                data.withLock { $0.append(chunk) }
             }
             done.signal()
         }
@@ -509,7 +509,6 @@ private final class OutputCollector: @unchecked Sendable {
 
     func finish(within seconds: Double) -> String {
         _ = done.wait(timeout: .now() + seconds)
-        lock.lock(); defer { lock.unlock() }
-        return String(decoding: data, as: UTF8.self)
+        return data.withLock { String(decoding: $0, as: UTF8.self) }
     }
 }
