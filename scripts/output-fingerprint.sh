@@ -17,7 +17,7 @@ command -v faketime >/dev/null || { echo "faketime is needed: apt-get install fa
 rm -rf "$out" && mkdir -p "$out"
 work="$(mktemp -d)"
 sim=""
-trap 'pkill -P "$sim" 2>/dev/null; kill "$sim" 2>/dev/null || true; rm -rf "$work"' EXIT
+trap '[ -n "$sim" ] && kill -9 "$sim" 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 export DONT_FAKE_MONOTONIC=1
 frozen() { local when="$1"; shift; faketime -f "@$when" "$@"; }
 
@@ -67,7 +67,7 @@ fingerprint "$work/demo" demo "$demo_port"
 
 # 2. A generated cloud: a snapshot, hosts moved and a compute service disabled, a second snapshot.
 port="${PORT:-47311}"
-frozen "2026-11-30 12:00:00" "$bin" simulate --hosts "$hosts" --port "$port" > "$work/sim.out" 2>&1 &
+"$bin" simulate --hosts "$hosts" --port "$port" > "$work/sim.out" 2>&1 &
 sim=$!
 for _ in $(seq 1 600); do grep -q '^# control:' "$work/sim.out" 2>/dev/null && break; sleep 0.1; done
 eval "$(grep '^export ' "$work/sim.out")"
@@ -117,4 +117,4 @@ for name in ("big.snapshot1", "big.snapshot2", "big.diff"):
         text = text.replace(commit[:12], f"C{number}")
     open(path, "w").write(text)
 PY
-echo "fingerprint of $bin in $out: $(cat "$out"/* | sha256sum | cut -c1-16)"
+echo "fingerprint of $bin in $out: $(cat "$out"/* | sha256sum | cut -c1-16)${KEEP:+ (repositories kept in $work)}"
