@@ -55,7 +55,8 @@ open(os.path.join(out, name + ".site"), "w").write("\n".join(sorted(rows, key=la
 for file in (name + ".diff",):
     target = os.path.join(out, file)
     if os.path.exists(target):
-        open(target, "wb").write(mask(open(target, "rb").read()))
+        data = mask(open(target, "rb").read())
+        open(target, "wb").write(data)
 PY
 }
 
