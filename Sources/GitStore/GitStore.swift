@@ -300,6 +300,18 @@ public actor GitStore {
         return entry.id.hex
     }
 
+    /// The blob ids of many files in one revision (its tree looked up once), keyed by path; a
+    /// path with no file is left out.
+    public func blobIDs(of paths: [String], at revision: String) throws(GitStoreError) -> [String: String] {
+        let tree = try repository.tree(at: revision)
+        var result: [String: String] = [:]
+        for original in paths {
+            let path = try RepositoryPath.validateFile(original)
+            if let entry = try repository.entry(at: path, in: tree), entry.type == GIT_OBJECT_BLOB { result[original] = entry.id.hex }
+        }
+        return result
+    }
+
     /// Every file under `directory` at `revision` with its bytes, keyed by path.
     public func readFiles(under directory: String, at revision: String = "HEAD") throws(GitStoreError) -> [String: Data] {
         var result: [String: Data] = [:]

@@ -14,7 +14,7 @@ enum HistoryReader {
     /// A decoded blob: what the history needs of each kind of file.
     private enum Decoded: Sendable {
         case summary(SnapshotSummary?)
-        /// Host → the aggregates it is in, sorted.
+        /// Aggregate → its hosts, sorted.
         case aggregates([String: [String]])
         case host(InventoryFiles.HostRecord?)
         case none
@@ -106,28 +106,41 @@ enum HistoryReader {
 
         // 3. Hosts whose aggregates changed without their file changing: their file as it was,
         //    for the placement rule (few per snapshot).
-        var membershipByStep: [[String: [String]]] = []
+        var aggregatesByStep: [[String: [String]]] = []
         for step in steps {
             var value: [String: [String]] = [:]
             if let id = step.aggregates, case .aggregates(let map)? = decoded[id] { value = map }
-            membershipByStep.append(value)
+            aggregatesByStep.append(value)
+        }
+        // Hosts whose aggregates changed between a snapshot and the one before.
+        var regrouped: [Set<String>] = [[]]
+        for index in steps.indices.dropFirst() {
+            var hosts = Set<String>()
+            if steps[index].aggregates != steps[index - 1].aggregates {
+                let before = aggregatesByStep[index - 1], after = aggregatesByStep[index]
+                for name in Set(before.keys).union(after.keys) where before[name] != after[name] {
+                    hosts.formUnion(Set(before[name] ?? []).symmetricDifference(after[name] ?? []))
+                }
+            }
+            regrouped.append(hosts)
         }
         var unchangedFiles: [(step: Int, host: String)] = []
         for index in steps.indices.dropFirst() {
-            let before = membershipByStep[index - 1], after = membershipByStep[index]
-            guard steps[index].aggregates != steps[index - 1].aggregates else { continue }
             let changedHosts = Set(steps[index].hosts.map(\.path))
-            for host in Set(before.keys).union(after.keys) where before[host] != after[host] {
-                if !changedHosts.contains(InventoryFiles.hostPath(host)) { unchangedFiles.append((index, host)) }
+            for host in regrouped[index].sorted() where !changedHosts.contains(InventoryFiles.hostPath(host)) {
+                unchangedFiles.append((index, host))
             }
         }
         var fileAt: [Int: [String: InventoryFiles.HostRecord]] = [:]
         if !unchangedFiles.isEmpty {
             do {
+                // One tree lookup per snapshot, not per host.
                 var lookups: [(step: Int, host: String, blob: String)] = []
-                for (index, host) in unchangedFiles {
-                    if let blob = try await store.blobID(of: InventoryFiles.hostPath(host), at: chosen[index].id) {
-                        lookups.append((index, host, blob))
+                for (index, entries) in Dictionary(grouping: unchangedFiles, by: \.step).sorted(by: { $0.key < $1.key }) {
+                    let paths = entries.map { InventoryFiles.hostPath($0.host) }
+                    let blobs = try await store.blobIDs(of: paths, at: chosen[index].id)
+                    for (entry, path) in zip(entries, paths) {
+                        if let blob = blobs[path] { lookups.append((index, entry.host, blob)) }
                     }
                 }
                 let extra = try await store.readBlobs(Array(Set(lookups.map(\.blob))).sorted())
@@ -153,25 +166,23 @@ enum HistoryReader {
             }
             var moves: [HostMove] = []
             if index > 0 {
-                let before = membershipByStep[index - 1], after = membershipByStep[index]
+                let before = aggregatesByStep[index - 1], after = aggregatesByStep[index]
                 // Candidates: hosts whose aggregates changed, and hosts whose compute service or
                 // NetBox device changed in their file.
                 var pairs: [String: (old: InventoryFiles.HostRecord?, new: InventoryFiles.HostRecord?)] = [:]
-                if step.aggregates != steps[index - 1].aggregates {
-                    for host in Set(before.keys).union(after.keys) where before[host] != after[host] {
-                        if let same = fileAt[index]?[host] { pairs[host] = (same, same) }
-                    }
+                for host in regrouped[index] {
+                    if let same = fileAt[index]?[host] { pairs[host] = (same, same) }
                 }
                 for change in step.hosts {
                     let old = record(change.oldBlobID), new = record(change.newBlobID)
                     guard let name = new?.name ?? old?.name else { continue }
-                    if old?.serviceJSON != new?.serviceJSON || old?.deviceJSON != new?.deviceJSON || before[name] != after[name] {
+                    if old?.serviceJSON != new?.serviceJSON || old?.deviceJSON != new?.deviceJSON || regrouped[index].contains(name) {
                         pairs[name] = (old, new)
                     }
                 }
                 for host in pairs.keys.sorted() {
                     guard let (old, new) = pairs[host], let old, let new else { continue }
-                    guard let from = placement(rules, old, before[host] ?? []), let to = placement(rules, new, after[host] ?? []),
+                    guard let from = placement(rules, old, membership(host, before)), let to = placement(rules, new, membership(host, after)),
                           from.isGPUHost, to.isGPUHost,
                           let move = HostMove.between(host: host, gpuType: nil, before: from.placement, after: to.placement) else { continue }
                     moves.append(move)
@@ -224,6 +235,21 @@ extension HistoryReader {
                              inGPUPool: memberOf.contains(where: \.isGPUPool))
     }
 
+    /// The aggregates a host is in, sorted, from aggregate → sorted hosts.
+    static func membership(_ host: String, _ aggregates: [String: [String]]) -> [String] {
+        aggregates.filter { sortedContains($0.value, host) }.map(\.key).sorted()
+    }
+
+    /// Binary search in a sorted list.
+    static func sortedContains(_ list: [String], _ value: String) -> Bool {
+        var low = 0, high = list.count
+        while low < high {
+            let middle = (low + high) / 2
+            if list[middle] < value { low = middle + 1 } else { high = middle }
+        }
+        return low < list.count && list[low] == value
+    }
+
     static func describe(_ host: HostPlacement) -> String {
         if !host.placement.poolAggregates.isEmpty { return host.placement.poolAggregates.joined(separator: ", ") }
         return host.inGPUPool ? "out of stock" : "no GPU pool"
@@ -241,9 +267,9 @@ extension HistoryReader {
                 case aggregatesPath:
                     var hosts: [String: [String]] = [:]
                     for aggregate in (try? InventoryFiles.aggregateHosts(data)) ?? [] {
-                        for host in Set(aggregate.hosts) { hosts[host, default: []].append(aggregate.name) }
+                        hosts[aggregate.name, default: []].append(contentsOf: aggregate.hosts)
                     }
-                    return .aggregates(hosts.mapValues { $0.sorted() })
+                    return .aggregates(hosts.mapValues { Array(Set($0)).sorted() })
                 default:
                     return .host(try? InventoryFiles.hostRecord(data, path: "\(InventoryFiles.directory)/hosts/"))
                 }
