@@ -113,7 +113,7 @@ let package = Package(
         ),
         .target(
             name: "SpotDemo",
-            dependencies: ["SpotKit", "SpotCore", "GitStore", "SpotSimulator"],
+            dependencies: ["SpotKit", "SpotCore", "GitStore", "SpotSimulator", "SpotSupport"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -8,4 +8,8 @@
 static inline int spotctl_git_set_cache_object_limit(git_object_t type, size_t bytes) {
     return git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, type, bytes);
 }
+/* Makes libgit2 fsync loose objects, packs it writes, refs and the index before renaming them. */
+static inline int spotctl_git_enable_fsync(int enabled) {
+    return git_libgit2_opts(GIT_OPT_ENABLE_FSYNC_GITDIR, enabled);
+}
 #endif

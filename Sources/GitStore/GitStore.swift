@@ -1,5 +1,6 @@
 public import Foundation
 import CLibgit2
+import SpotSupport
 
 /// The one place where the tool does git work: an actor over one libgit2 repository.
 ///
@@ -50,6 +51,19 @@ public actor GitStore {
         return URL(fileURLWithPath: workdir, isDirectory: true)
     }
 
+    /// Whether the repository whose work tree is `workTree` ignores `path` (a file or folder
+    /// inside it), by its `.gitignore` files, `info/exclude` and the global excludes.
+    public static func ignores(_ path: URL, workTree: URL) throws(GitStoreError) -> Bool {
+        let repository = try Repository.open(workTree.path)
+        let root = workTree.standardizedFileURL.path
+        let full = path.standardizedFileURL.path
+        guard full.hasPrefix(root.hasSuffix("/") ? root : root + "/") else { return false }
+        let relative = String(full.dropFirst(root.count).drop { $0 == "/" }) + "/"
+        var ignored: Int32 = 0
+        try LibGit2.check(git_ignore_path_is_ignored(&ignored, repository.pointer, relative), "git_ignore_path_is_ignored", path: relative)
+        return ignored == 1
+    }
+
     // MARK: - State
 
     /// The operation in progress (merge, rebase, ...), or nil when the repository is idle.
@@ -75,15 +89,26 @@ public actor GitStore {
     /// `git status` is clean for them afterwards; other staged or modified files are left as
     /// they were. The first commit of an unborn branch has no parent.
     ///
+    /// The order makes an interruption at any point harmless: the objects are stored (and
+    /// synced) and the new files' bytes are written to a staging folder in the git directory
+    /// first, so a full disk fails before anything visible changed; then a journal is synced,
+    /// the branch moves, the staged files are renamed into place (a rename replaces a symbolic
+    /// link at the path instead of writing through it), and the index is written last. A run
+    /// stopped after the branch moved leaves the journal, and `finishInterruptedWrite` brings the
+    /// working tree and the index up to the commit.
+    ///
     /// Refuses (`repositoryBusy`) before writing anything while a merge, rebase, cherry-pick,
-    /// revert or bisect is in progress, and (`invalidPath`) when a path is not a plain
-    /// repository-relative path.
+    /// revert or bisect is in progress, (`invalidPath`) when a path is not a plain
+    /// repository-relative path or goes through a link, and (`interruptedWrite`) while an
+    /// earlier write's journal is there.
     public func commit(_ changes: FileChanges, author: CommitAuthor, message: String) throws(GitStoreError) -> CommitResult {
+        try refuseInterruptedWrite()
         let plan = try prepare(changes)
         let signature = try repository.signature(author)
         let text = try repository.prettify(message)
 
         let parent = try repository.headCommitID().map { id throws(GitStoreError) in try repository.lookupCommit(id) }
+        let parentID = try repository.headCommitID()
         let headTree = try parent.map { commit throws(GitStoreError) in try repository.tree(of: commit) }
 
         // The new tree: HEAD's tree plus the changes, in an index of our own.
@@ -102,39 +127,77 @@ public actor GitStore {
         let removals = work.removals(for: plan, tracked: tracked)
         try work.checkNoSymbolicLinks(plan: plan, removals: removals)
 
-        // The working tree is written on a thread of its own while this one stores the objects:
-        // for a first snapshot of a large cloud, creating thousands of files is kernel work that
-        // would otherwise come on top of hashing and packing them. If storing the objects fails,
-        // the files already written stay (nothing is committed; the next run rewrites them).
-        let writing = WorkingTreeJob(work: work, plan: plan, removals: removals)
+        // The new files' bytes go to the staging folder on a thread of their own while this one
+        // stores the objects. Until the branch moves, a failure removes the staging folder and
+        // leaves the repository as it was (objects nothing points at are harmless).
+        let staging = try makeStagingFolder()
+        let fault = self.fault
+        let stagingJob = StagingJob(work: work, plan: plan, staging: staging.path, fault: fault)
         let treeID: git_oid
         let blobIDs: [String: git_oid]
+        let staged: [StagedFile]
+        var target = parentID
+        let changed: Bool
         do {
+            try fault?.trip(.objects)
             (treeID, blobIDs) = try storeObjects(plan, in: index)
+            staged = try stagingJob.wait()
+            if let parent {
+                changed = !treeID.same(as: repository.treeID(of: parent))
+            } else {
+                changed = git_index_entrycount(index.pointer) > 0
+            }
+            if changed {
+                let tree = try repository.lookupTree(treeID)
+                target = try repository.createCommitObject(tree: tree, parent: parent, author: signature, message: text)
+            }
+            if let target {
+                try WriteJournal(commit: target.hex, staging: staging.name, writes: plan.writes.map(\.path), removals: removals)
+                    .save(in: repository.gitdir)
+            }
+            if changed, let target {
+                try fault?.trip(.reference)
+                let subject = text.prefix { $0 != "\n" }
+                try repository.moveHead(to: target, from: parentID,
+                                        reflog: (parentID == nil ? "commit (initial): " : "commit: ") + subject)
+            }
         } catch {
-            _ = try? writing.wait()
+            _ = try? stagingJob.wait()
+            if !WriteFault.isCrash(error) {
+                WriteJournal.remove(from: repository.gitdir)
+                staging.remove()
+            }
             throw error
         }
-        let touched = try writing.wait()
 
-        let changed: Bool
-        if let parent {
-            changed = !treeID.same(as: repository.treeID(of: parent))
-        } else {
-            changed = git_index_entrycount(index.pointer) > 0
+        // From here on the branch holds the new commit: a failure leaves the journal, and the
+        // next run finishes the working tree and the index.
+        do {
+            _ = try work.install(staged, plan: plan, removals: removals, fault: fault)
+            try fault?.trip(.index)
+            try updateIndex(diskIndex, files: staged, blobIDs: blobIDs, removals: removals, work: work)
+        } catch {
+            if WriteFault.isCrash(error) { throw error }
+            throw .interruptedWrite(commit: target?.hex ?? "", reason: error.description)
         }
+        WriteJournal.remove(from: repository.gitdir)
+        staging.remove()
+        guard changed, let target else { return .unchanged }
+        return .committed(target.hex)
+    }
 
-        // The repository's index, for the touched paths only. Each written file's entry comes
-        // from the blob id already known and the file's stat, as `git_index_add_bypath` would
-        // record it, without reading the file back.
-        for file in touched {
+    /// The repository's index for the touched paths only. Each written file's entry comes from
+    /// the blob id already known and the file's stat, as `git_index_add_bypath` would record it,
+    /// without reading the file back. A file left as it was whose entry already holds its blob
+    /// needs no refresh: skipping it keeps a large unchanged snapshot cheap.
+    private func updateIndex(_ diskIndex: IndexHandle, files: [StagedFile], blobIDs: [String: git_oid], removals: [String],
+                             work: WorkingTree) throws(GitStoreError) {
+        for file in files {
             guard let wanted = blobIDs[file.path] else { continue }
-            // A file left as it was on disk whose index entry already holds its blob needs no
-            // refresh: skipping it keeps a large unchanged snapshot cheap.
             if !file.rewritten, let entry = git_index_get_bypath(diskIndex.pointer, file.path, 0), entry.pointee.id.same(as: wanted) {
                 continue
             }
-            var entry = git_index_entry(stat: file.info, id: wanted)
+            var entry = git_index_entry(stat: try work.status(of: file.path), id: wanted)
             let code = file.path.withCString { raw -> Int32 in
                 entry.path = raw
                 return git_index_add(diskIndex.pointer, &entry)
@@ -145,11 +208,92 @@ public actor GitStore {
             try LibGit2.check(git_index_remove_bypath(diskIndex.pointer, path), "git_index_remove_bypath", path: path)
         }
         try LibGit2.check(git_index_write(diskIndex.pointer), "git_index_write", path: repository.gitdir + "/index")
+    }
 
-        guard changed else { return .unchanged }
-        let tree = try repository.lookupTree(treeID)
-        let commitID = try repository.createCommit(tree: tree, parent: parent, author: signature, message: text)
-        return .committed(commitID.hex)
+    // MARK: - Interrupted writes
+
+    /// A failure to inject into the next commits (tests of interrupted writes); nil for none.
+    private var fault: WriteFault?
+
+    /// Makes the commits of this store fail at `fault`'s step, as a full disk or a crash would.
+    public func injectFault(_ fault: WriteFault?) {
+        self.fault = fault
+    }
+
+    /// Finishes what an interrupted commit left: when its branch had moved, the working tree
+    /// and the index are brought up to the commit (the journal's files are rewritten from the
+    /// commit and its removals removed); when it had not, the leftovers are removed. Staging
+    /// folders of processes that are gone are removed too. Nil when there was nothing to do.
+    public func finishInterruptedWrite() throws(GitStoreError) -> InterruptedWrite? {
+        removeAbandonedStagingFolders()
+        guard let journal = try WriteJournal.load(from: repository.gitdir) else { return nil }
+        let head = try repository.headCommitID()
+        guard let head, head.hex == journal.commit else {
+            removeStagingFolder(named: journal.staging)
+            WriteJournal.remove(from: repository.gitdir)
+            return InterruptedWrite(commit: journal.commit, completed: false, restoredFiles: 0)
+        }
+        let tree = try repository.tree(of: repository.lookupCommit(head))
+        var writes: [String: Data] = [:]
+        var blobIDs: [String: git_oid] = [:]
+        for path in journal.writes {
+            guard let entry = try repository.entry(at: path, in: tree), entry.type == GIT_OBJECT_BLOB else { continue }
+            writes[path] = try repository.blobData(entry.id, path: path)
+            blobIDs[path] = entry.id
+        }
+        let plan = try WritePlan(FileChanges(writes: writes))
+        let work = try WorkingTree(root: workTree.path)
+        // What the commit does not hold: removed from disk where still there, and from the index.
+        let removals = journal.removals.filter { path in (try? repository.entry(at: path, in: tree)) == nil }
+        try work.checkNoSymbolicLinks(plan: plan, removals: removals)
+        removeStagingFolder(named: journal.staging)
+        let staging = try makeStagingFolder()
+        let staged = try work.stage(plan, in: staging.path, fault: nil)
+        let update = try work.install(staged, plan: plan, removals: removals, fault: nil)
+        let diskIndex = try repository.diskIndex()
+        // Every journal file's entry is rewritten: the index may still hold the old blob.
+        let all = staged.map { StagedFile(position: $0.position, path: $0.path, temporary: $0.temporary ?? "") }
+        try updateIndex(diskIndex, files: all, blobIDs: blobIDs, removals: removals, work: work)
+        staging.remove()
+        WriteJournal.remove(from: repository.gitdir)
+        return InterruptedWrite(commit: journal.commit, completed: true, restoredFiles: update.written.count + update.removed.count)
+    }
+
+    /// Refuses to start a write while an earlier one's journal is there.
+    private func refuseInterruptedWrite() throws(GitStoreError) {
+        if let journal = try WriteJournal.load(from: repository.gitdir) {
+            throw .interruptedWrite(commit: journal.commit, reason: "an earlier write stopped half way and has not been finished")
+        }
+    }
+
+    /// A new, empty staging folder in the git directory (on the same file system as the work
+    /// tree in every ordinary layout, so its files can be renamed into place).
+    private func makeStagingFolder() throws(GitStoreError) -> StagingFolder {
+        let name = WriteJournal.stagingPrefix + "\(getpid())"
+        let folder = StagingFolder(gitdir: repository.gitdir, name: name)
+        folder.remove()
+        do {
+            try SafeFile.makeDirectory(folder.path, mode: 0o700)
+        } catch {
+            throw .fileSystem(operation: error.operation, path: error.path, message: error.message)
+        }
+        return folder
+    }
+
+    private func removeStagingFolder(named name: String) {
+        guard name.hasPrefix(WriteJournal.stagingPrefix), !name.contains("/") else { return }
+        StagingFolder(gitdir: repository.gitdir, name: name).remove()
+    }
+
+    /// Staging folders whose process is gone (a crash before the journal was written).
+    private func removeAbandonedStagingFolders() {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: repository.gitdir) else { return }
+        for name in names where name.hasPrefix(WriteJournal.stagingPrefix) {
+            guard let pid = Int32(name.dropFirst(WriteJournal.stagingPrefix.count)) else { continue }
+            if pid != getpid(), kill(pid, 0) != 0, errno == ESRCH {
+                removeStagingFolder(named: name)
+            }
+        }
     }
 
     /// Stores the plan's blobs and the new tree (HEAD's tree in `index` plus the plan); returns
@@ -226,8 +370,10 @@ public actor GitStore {
     static let packThreshold = 100
 
     /// Writes `changes` into the working tree only (the `--no-commit` mode): HEAD and the
-    /// repository's index are left alone. Same refusals as `commit`.
+    /// repository's index are left alone. Same refusals as `commit`; each file is written whole
+    /// (staged, then renamed into place).
     public func writeWorkingTree(_ changes: FileChanges) throws(GitStoreError) -> WorkingTreeUpdate {
+        try refuseInterruptedWrite()
         let plan = try prepare(changes)
         var tracked = try repository.paths(of: repository.diskIndex())
         if let head = try repository.headCommitID() {
@@ -238,7 +384,10 @@ public actor GitStore {
         let work = try WorkingTree(root: workTree.path)
         let removals = work.removals(for: plan, tracked: tracked)
         try work.checkNoSymbolicLinks(plan: plan, removals: removals)
-        return try work.apply(plan, removals: removals)
+        let staging = try makeStagingFolder()
+        defer { staging.remove() }
+        let staged = try work.stage(plan, in: staging.path, fault: nil)
+        return try work.install(staged, plan: plan, removals: removals, fault: nil)
     }
 
     /// Refuses a busy repository, validates every path, and sorts the changes.
@@ -392,5 +541,17 @@ public actor GitStore {
             return try repository.headCommitID()
         }
         return try repository.resolveCommitID(revision)
+    }
+}
+
+/// A staging folder in the git directory, removed with everything in it.
+struct StagingFolder: Sendable {
+    let gitdir: String
+    let name: String
+    var path: String { gitdir + "/" + name }
+
+    func remove() {
+        guard SafeFile.kind(at: path) == .directory else { return }
+        try? FileManager.default.removeItem(atPath: path)
     }
 }

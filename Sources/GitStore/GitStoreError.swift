@@ -18,6 +18,9 @@ public enum GitStoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case bareRepository(String)
     /// Writing or removing a file in the working tree failed.
     case fileSystem(operation: String, path: String, message: String)
+    /// A write stopped half way: `commit` is where the branch is (or was going), and the journal
+    /// in the git directory says what remains; `GitStore.finishInterruptedWrite` finishes it.
+    case interruptedWrite(commit: String, reason: String)
 
     public var description: String {
         switch self {
@@ -36,6 +39,9 @@ public enum GitStoreError: Error, Equatable, Sendable, CustomStringConvertible {
             return "repository \(path) is bare: it has no working tree to write files into"
         case .fileSystem(let operation, let path, let message):
             return "\(operation) failed for \(path): \(message)"
+        case .interruptedWrite(let commit, let reason):
+            return "the working tree and the index were not brought up to commit \(commit.prefix(12)) (\(reason)); "
+                + "the next spotctl run in this repository finishes them"
         }
     }
 }

@@ -5,10 +5,13 @@ import Foundation
 enum LibGit2 {
     /// `git_libgit2_init` runs exactly once, the first time this is read. Trees up to 1 MiB are
     /// kept in libgit2's object cache (the default is 4 KiB): the `inventory/hosts` tree of a large
-    /// cloud is read again for every comparison of two snapshots.
+    /// cloud is read again for every comparison of two snapshots. Objects, refs and the index
+    /// are synced to disk before they are renamed into place, so that a power loss cannot leave
+    /// a branch pointing at an object that was never written.
     static let initialized: Int32 = {
         let code = git_libgit2_init()
         _ = spotctl_git_set_cache_object_limit(GIT_OBJECT_TREE, 1 << 20)
+        _ = spotctl_git_enable_fsync(1)
         return code
     }()
 

@@ -30,7 +30,8 @@ enum PackWriter {
 
     /// Writes `objects` (blobs, distinct ids) into `objectsDirectory/pack`. Returns the pack's
     /// name, or nil when there was nothing to write, zlib failed or the pack would be too large
-    /// (the caller then stores the objects as loose objects through libgit2).
+    /// (the caller then stores the objects as loose objects through libgit2). The pack and its
+    /// index are synced to disk before this returns.
     static func writeBlobs(_ objects: [Object], objectsDirectory: String) throws(GitStoreError) -> String? {
         guard !objects.isEmpty else { return nil }
         guard let entries = deflateAll(objects) else { return nil }
@@ -139,36 +140,25 @@ enum PackWriter {
         }
     }
 
-    /// Writes `data` to a temporary name beside `path`, then renames it into place, read-only as
-    /// git leaves pack files. An existing file of that name (the same objects) is kept.
+    /// Writes `data` to a temporary name beside `path`, syncs it, renames it into place
+    /// (read-only, as git leaves pack files) and syncs the folder, so that the pack and its index
+    /// are on disk before any ref can point at their objects. A file of that name already there
+    /// is kept only when it holds exactly these bytes (the name is the pack's checksum, so it
+    /// should): a truncated or damaged one left by a power loss is replaced.
     private static func writeReadOnly(_ data: Data, to path: String) throws(GitStoreError) {
-        if access(path, F_OK) == 0 { return }
-        let temporary = path + ".tmp-\(getpid())"
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o444)
-        guard descriptor >= 0 else {
-            throw .fileSystem(operation: "write", path: temporary, message: String(cString: strerror(errno)))
+        if SafeFile.kind(at: path) == .regular, let existing = FileManager.default.contents(atPath: path), existing == data {
+            return
         }
-        let failure: Int32? = data.withUnsafeBytes { bytes -> Int32? in
-            var offset = 0
-            while offset < bytes.count {
-                let count = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                offset += count
+        let failure: SafeFile.Failure? = data.withUnsafeBytes { bytes in
+            do throws(SafeFile.Failure) {
+                try SafeFile.write(bytes, to: path, mode: 0o444, sync: true)
+                return nil
+            } catch {
+                return error
             }
-            return nil
         }
-        let closed = close(descriptor) == 0 ? nil : errno
-        if let problem = failure ?? closed {
-            unlink(temporary)
-            throw .fileSystem(operation: "write", path: temporary, message: String(cString: strerror(problem)))
-        }
-        if rename(temporary, path) != 0 {
-            let problem = errno
-            unlink(temporary)
-            throw .fileSystem(operation: "rename", path: path, message: String(cString: strerror(problem)))
+        if let failure {
+            throw .fileSystem(operation: failure.operation, path: failure.path, message: failure.message)
         }
     }
 }

@@ -307,9 +307,9 @@ final class Repository {
         }
     }
 
-    /// Creates a commit of `tree` on top of `parent` (none for a root commit) and moves HEAD's
-    /// branch to it. libgit2 refuses (EMODIFIED) when HEAD moved meanwhile.
-    func createCommit(
+    /// Creates a commit object of `tree` on top of `parent` (none for a root commit), without
+    /// moving any branch: `moveHead` does that once the caller is ready.
+    func createCommitObject(
         tree: TreeHandle, parent: CommitHandle?, author: SignatureHandle, message: String
     ) throws(GitStoreError) -> git_oid {
         var oid = git_oid()
@@ -317,12 +317,37 @@ final class Repository {
         let code = withExtendedLifetime((tree, parent, author)) {
             parents.withUnsafeMutableBufferPointer { buffer in
                 git_commit_create(
-                    &oid, pointer, "HEAD", author.pointer, author.pointer, nil, message, tree.pointer,
+                    &oid, pointer, nil, author.pointer, author.pointer, nil, message, tree.pointer,
                     buffer.count, buffer.baseAddress)
             }
         }
-        try LibGit2.check(code, "git_commit_create", revision: "HEAD")
+        try LibGit2.check(code, "git_commit_create")
         return oid
+    }
+
+    /// Moves HEAD's branch (or a detached HEAD) from `expected` (nil: the branch is unborn) to
+    /// `target`, with a reflog entry as `git commit` writes one. libgit2 refuses (EMODIFIED, or
+    /// EEXISTS for an unborn branch) when the branch moved meanwhile.
+    func moveHead(to target: git_oid, from expected: git_oid?, reflog message: String) throws(GitStoreError) {
+        var head: OpaquePointer?
+        try LibGit2.check(git_reference_lookup(&head, pointer, "HEAD"), "git_reference_lookup", revision: "HEAD")
+        defer { git_reference_free(head) }
+        let name: String
+        if git_reference_type(head) == GIT_REFERENCE_SYMBOLIC, let symbolic = git_reference_symbolic_target(head) {
+            name = String(cString: symbolic)
+        } else {
+            name = "HEAD"
+        }
+        var out: OpaquePointer?
+        var id = target
+        let code: Int32
+        if var expected {
+            code = git_reference_create_matching(&out, pointer, name, &id, 1, &expected, message)
+        } else {
+            code = git_reference_create(&out, pointer, name, &id, 0, message)
+        }
+        try LibGit2.check(code, "git_reference_create", revision: name)
+        git_reference_free(out)
     }
 
     func info(of commit: CommitHandle) -> CommitInfo {

@@ -1,4 +1,6 @@
 import Foundation
+import SpotSupport
+import Synchronization
 
 /// Validated, sorted `FileChanges`.
 struct WritePlan: Sendable {
@@ -105,28 +107,53 @@ struct WorkingTree: Sendable {
         }
     }
 
-    /// Removes `removals` (then any directory left empty), then writes the plan's files,
-    /// creating parent directories and skipping files whose bytes are already right.
-    func apply(_ plan: WritePlan, removals: [String]) throws(GitStoreError) -> WorkingTreeUpdate {
-        try apply(plan, removals: removals, each: { _, _, _ in })
-    }
-
-    /// `apply`, calling `each` with every planned file's path, whether it was rewritten, and its
-    /// `lstat` once it holds the planned bytes (for the index entry).
-    func apply(_ plan: WritePlan, removals: [String],
-               each: (String, Bool, stat) throws(GitStoreError) -> Void) throws(GitStoreError) -> WorkingTreeUpdate {
-        let removed = try remove(removals)
-        var written: [String] = []
-        var createdDirectories = Set<String>()
-        for (path, data) in plan.writes {
+    /// Writes every planned file whose bytes the working tree does not already hold to a new
+    /// file in `staging` (a folder of the store's, on the same file system), and returns each
+    /// planned file with its staged copy. Nothing in the working tree changes: a full disk here
+    /// leaves it as it was. `fault` makes a test's failure happen after that many staged files.
+    func stage(_ plan: WritePlan, in staging: String, fault: WriteFault?) throws(GitStoreError) -> [StagedFile] {
+        var staged: [StagedFile] = []
+        staged.reserveCapacity(plan.writes.count)
+        var count = 0
+        for (position, (path, data)) in plan.writes.enumerated() {
             let target = absolute(path)
             var info = stat()
             if lstat(target, &info) == 0, info.st_mode & S_IFMT == S_IFREG, Int(info.st_size) == data.count,
                Self.contents(of: target, equal: data) {
-                try each(path, false, info)
+                staged.append(StagedFile(position: position, path: path, temporary: nil))
                 continue
             }
-            if let parent = RepositoryPath.ancestors(of: path).last, createdDirectories.insert(parent).inserted {
+            try fault?.trip(.staging, after: count)
+            let temporary = staging + "/\(position)"
+            let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o666)
+            guard descriptor >= 0 else {
+                throw .fileSystem(operation: "write", path: temporary, message: String(cString: strerror(errno)))
+            }
+            let failure = data.withUnsafeBytes { SafeFile.writeAll(descriptor, $0) }
+            let closed = close(descriptor) == 0 ? nil : errno
+            if let problem = failure ?? closed {
+                throw .fileSystem(operation: "write", path: temporary, message: String(cString: strerror(problem)))
+            }
+            staged.append(StagedFile(position: position, path: path, temporary: temporary))
+            count += 1
+        }
+        return staged
+    }
+
+    /// Removes `removals` (then any directory left empty), then renames the staged files into
+    /// place, creating parent directories. A rename replaces whatever is at the path, a symbolic
+    /// link included, and never writes through it. Only a staging folder on another file system
+    /// than the working tree makes this copy the bytes (through a temporary file beside the
+    /// target, renamed in turn).
+    func install(_ staged: [StagedFile], plan: WritePlan, removals: [String], fault: WriteFault?) throws(GitStoreError) -> WorkingTreeUpdate {
+        let removed = try remove(removals)
+        var written: [String] = []
+        var createdDirectories = Set<String>()
+        for file in staged {
+            guard let temporary = file.temporary else { continue }
+            try fault?.trip(.install, after: written.count)
+            let target = absolute(file.path)
+            if let parent = RepositoryPath.ancestors(of: file.path).last, createdDirectories.insert(parent).inserted {
                 var directory = stat()
                 if !(lstat(absolute(parent), &directory) == 0 && directory.st_mode & S_IFMT == S_IFDIR) {
                     do {
@@ -136,16 +163,30 @@ struct WorkingTree: Sendable {
                     }
                 }
             }
-            // Not synced: that costs seconds for a few thousand hosts, and the committed bytes are
-            // safe in the object database anyway.
-            try Self.writeFile(data, to: target)
-            guard lstat(target, &info) == 0 else {
-                throw .fileSystem(operation: "stat", path: target, message: String(cString: strerror(errno)))
+            if rename(temporary, target) != 0 {
+                let problem = errno
+                guard problem == EXDEV else {
+                    throw .fileSystem(operation: "rename", path: target, message: String(cString: strerror(problem)))
+                }
+                do {
+                    try SafeFile.write(Array(plan.writes[file.position].data), to: target, mode: 0o666)
+                } catch {
+                    throw .fileSystem(operation: error.operation, path: error.path, message: error.message)
+                }
+                unlink(temporary)
             }
-            try each(path, true, info)
-            written.append(path)
+            written.append(file.path)
         }
         return WorkingTreeUpdate(written: written, removed: removed)
+    }
+
+    /// The `lstat` of a file the working tree now holds, for its index entry.
+    func status(of path: String) throws(GitStoreError) -> stat {
+        var info = stat()
+        guard lstat(absolute(path), &info) == 0 else {
+            throw .fileSystem(operation: "stat", path: absolute(path), message: String(cString: strerror(errno)))
+        }
+        return info
     }
 
     /// Whether the file at `target` holds exactly `data` (its size is known to match).
@@ -169,34 +210,6 @@ struct WorkingTree: Sendable {
             guard total == expected.count else { return false }
             if total == 0 { return true }
             return buffer.withUnsafeBytes { memcmp($0.baseAddress!, expected.baseAddress!, total) == 0 }
-        }
-    }
-
-    /// Creates or truncates `target` (following a symbolic link, as `Data.write` does) and
-    /// writes `data` into it.
-    private static func writeFile(_ data: Data, to target: String) throws(GitStoreError) {
-        let descriptor = open(target, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
-        guard descriptor >= 0 else {
-            throw .fileSystem(operation: "write", path: target, message: String(cString: strerror(errno)))
-        }
-        let failure: Int32? = data.withUnsafeBytes { bytes -> Int32? in
-            var offset = 0
-            while offset < bytes.count {
-                let count = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                if count < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                offset += count
-            }
-            return nil
-        }
-        let closed = close(descriptor)
-        if let failure {
-            throw .fileSystem(operation: "write", path: target, message: String(cString: strerror(failure)))
-        }
-        if closed != 0 {
-            throw .fileSystem(operation: "write", path: target, message: String(cString: strerror(errno)))
         }
     }
 
@@ -236,41 +249,43 @@ struct WorkingTree: Sendable {
     }
 }
 
-/// A file the working tree now holds as planned: whether it was rewritten, and its `lstat`.
-struct TouchedFile: Sendable {
+/// A planned file and, when the working tree does not already hold its bytes, the staged copy
+/// that `install` renames into place.
+struct StagedFile: Sendable {
+    /// Its position in the plan's `writes`.
+    let position: Int
     let path: String
-    let rewritten: Bool
-    let info: stat
+    let temporary: String?
+    var rewritten: Bool { temporary != nil }
 }
 
-/// `WorkingTree.apply` run on a thread of its own; `wait` returns what it touched or its error.
-final class WorkingTreeJob: @unchecked Sendable {
-    private var outcome: Result<[TouchedFile], GitStoreError>?
+/// `WorkingTree.stage` run on a thread of its own while the store hashes and packs the objects
+/// (for a first snapshot of a large cloud, creating thousands of files is kernel work that would
+/// otherwise come on top of that); `wait` returns the staged files or the error.
+final class StagingJob: Sendable {
+    private let outcome = Mutex<Result<[StagedFile], GitStoreError>?>(nil)
     private let finished = DispatchSemaphore(value: 0)
 
-    init(work: WorkingTree, plan: WritePlan, removals: [String]) {
+    init(work: WorkingTree, plan: WritePlan, staging: String, fault: WriteFault?) {
         let thread = Thread { [self] in
+            let result: Result<[StagedFile], GitStoreError>
             do throws(GitStoreError) {
-                var touched: [TouchedFile] = []
-                touched.reserveCapacity(plan.writes.count)
-                _ = try work.apply(plan, removals: removals) { (path: String, rewritten: Bool, info: stat) throws(GitStoreError) in
-                    touched.append(TouchedFile(path: path, rewritten: rewritten, info: info))
-                }
-                outcome = .success(touched)
+                result = .success(try work.stage(plan, in: staging, fault: fault))
             } catch {
-                outcome = .failure(error)
+                result = .failure(error)
             }
+            outcome.withLock { $0 = result }
             finished.signal()
         }
-        thread.name = "spotctl working tree"
+        thread.name = "spotctl staging"
         thread.start()
     }
 
-    /// Blocks until the thread is done (the semaphore orders its writes before these reads).
-    func wait() throws(GitStoreError) -> [TouchedFile] {
+    /// Blocks until the thread is done.
+    func wait() throws(GitStoreError) -> [StagedFile] {
         finished.wait()
         defer { finished.signal() }
-        guard let outcome else { return [] }
-        return try outcome.get()
+        guard let result = outcome.withLock({ $0 }) else { return [] }
+        return try result.get()
     }
 }

@@ -3,6 +3,7 @@ import GitStore
 import SpotCore
 public import SpotKit
 import SpotSimulator
+import SpotSupport
 
 /// `spotctl demo [DIR]`: the whole loop on the built-in simulated cloud, with no credentials:
 /// init, snapshot, a change in the cloud, snapshot, diff, render.
@@ -13,7 +14,7 @@ public enum DemoRunner {
     /// demo's snapshots use the simulated cloud's environment, never the process's.
     public static func run(directory: String?, context: RunContext, print say: @escaping @Sendable (String) -> Void) async throws(SpotError) -> URL {
         let root = URL(fileURLWithPath: directory ?? "spotctl-demo", relativeTo: context.workingDirectory).standardizedFileURL
-        try prepare(root)
+        try await prepare(root)
 
         say("1. Starting the simulated cloud (Keystone, Nova, Neutron, NetBox, Hyperstack) on 127.0.0.1")
         let cloud: SimulatedCloud
@@ -35,15 +36,14 @@ public enum DemoRunner {
     static func steps(root: URL, cloud: SimulatedCloud, clock: any WallClock, say: @escaping @Sendable (String) -> Void) async throws(SpotError) -> URL {
         say("   \(cloud.baseURL) — \(await cloud.state.world.hosts.count) compute hosts, \(await cloud.state.world.servers.count) servers")
         say("2. Creating the operations repository \(root.path)")
-        let identity = Identity(name: "spotctl demo", email: "demo@spotctl.invalid")
+        let identity = Self.identity
         let started = clock.now()
         _ = try await RepositoryInitializer.create(directory: root.path, cwd: root, identity: identity, now: started, nested: true)
         do {
-            try FileManager.default.createDirectory(at: root.appendingPathComponent(".spotctl"), withIntermediateDirectories: true)
-            try Data("This folder was made by `spotctl demo`; a new demo may replace it.\n".utf8)
-                .write(to: root.appendingPathComponent(marker))
+            try SafeFile.makeDirectory(root.appendingPathComponent(".spotctl").path)
+            try SafeFile.write("This folder was made by `spotctl demo`; a new demo may replace it.\n", to: root.appendingPathComponent(marker).path)
         } catch {
-            throw SpotError("cannot write \(root.appendingPathComponent(marker).path): \(error.localizedDescription)")
+            throw SpotError("cannot write \(root.appendingPathComponent(marker).path): \(error.message)")
         }
         let repository = OperationsRepository(root: root)
         let options = Snapshotter.Options()
@@ -101,14 +101,48 @@ public enum DemoRunner {
         return root
     }
 
-    /// Makes sure `root` can hold the demo: new, empty, or an earlier demo (which is replaced).
-    static func prepare(_ root: URL) throws(SpotError) {
+    /// The identity of the demo's own commits: a folder whose history holds any other commit is
+    /// not the demo's any more.
+    static let identity = Identity(name: "spotctl demo", email: "demo@spotctl.invalid")
+
+    /// Makes sure `root` can hold the demo: new, an empty folder, or an earlier demo whose history
+    /// is the demo's own (which is replaced). A folder inside another git repository is refused,
+    /// as `init` refuses it, unless that repository ignores it (`make demo` runs the demo in
+    /// `./spotctl-demo`, which this project's `.gitignore` lists).
+    static func prepare(_ root: URL) async throws(SpotError) {
         let fileManager = FileManager.default
-        guard fileManager.fileExists(atPath: root.path) else { return }
+        if let enclosing = RepositoryInitializer.enclosingRepository(of: root),
+           !((try? GitStore.ignores(root, workTree: enclosing)) ?? false) {
+            throw SpotError("\(root.path) is inside the git repository \(enclosing.path), which does not ignore it; the demo needs a repository of its own",
+                            hint: "pick a folder outside \(enclosing.path), or add it to that repository's .gitignore")
+        }
+        switch SafeFile.kind(at: root.path) {
+        case nil:
+            return
+        case .directory?:
+            break
+        default:
+            throw SpotError("\(root.path) exists and is not a folder (a file or a link); it is left alone", hint: "name another folder: spotctl demo DIR")
+        }
         let contents = (try? fileManager.contentsOfDirectory(atPath: root.path)) ?? []
         if contents.isEmpty { return }
-        guard fileManager.fileExists(atPath: root.appendingPathComponent(marker).path) else {
+        guard SafeFile.kind(at: root.appendingPathComponent(marker).path) == .regular,
+              SafeFile.kind(at: root.appendingPathComponent(".git").path) == .directory else {
             throw SpotError("\(root.path) exists and was not made by spotctl demo; it is left alone",
+                            hint: "name another folder: spotctl demo DIR")
+        }
+        // The marker is git-ignored and survives a copy: the history says whose folder it is now.
+        let foreign: [CommitInfo]
+        do {
+            let store = try GitStore(openingRepositoryAt: root)
+            foreign = try await store.log(from: "HEAD").filter { $0.authorEmail != identity.email }
+        } catch {
+            throw SpotError("\(root.path) looks like an earlier demo, but its history cannot be read (\(error)); it is left alone",
+                            hint: "name another folder: spotctl demo DIR")
+        }
+        if let first = foreign.first {
+            throw SpotError("\(root.path) was made by spotctl demo but holds \(foreign.count) later commit\(foreign.count == 1 ? "" : "s") of its own "
+                            + "(\(first.id.prefix(12)) by \(first.authorName)); it is left alone",
                             hint: "name another folder: spotctl demo DIR")
         }
         do {

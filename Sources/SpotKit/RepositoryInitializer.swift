@@ -22,12 +22,7 @@ public enum RepositoryInitializer {
                             hint: "check it with `spotctl config check`")
         }
         // Refuse to create a repository inside another project's work tree.
-        var probe = root.deletingLastPathComponent()
-        while !fileManager.fileExists(atPath: probe.path), probe.pathComponents.count > 1 { probe.deleteLastPathComponent() }
-        if !nested, let enclosing = try? GitStore.discoverWorkTree(containing: probe),
-           enclosing.standardizedFileURL.path != root.path,
-           root.path.hasPrefix(enclosing.standardizedFileURL.path.hasSuffix("/") ? enclosing.standardizedFileURL.path : enclosing.standardizedFileURL.path + "/"),
-           !fileManager.fileExists(atPath: root.appendingPathComponent(".git").path) {
+        if !nested, let enclosing = enclosingRepository(of: root) {
             throw SpotError("\(root.path) is inside the git repository \(enclosing.path); an operations repository needs its own",
                             hint: "pick a folder outside \(enclosing.path)")
         }
@@ -46,6 +41,20 @@ public enum RepositoryInitializer {
             throw SpotError("cannot commit the new repository at \(root.path): \(error)",
                             hint: "finish or abort what git is doing there, then run spotctl init again")
         }
+    }
+
+    /// The work tree of another git repository that `root` would lie inside (searching upward
+    /// from the nearest existing folder above it); nil when there is none, or when `root` is
+    /// that repository's own root or already a repository of its own.
+    public static func enclosingRepository(of root: URL) -> URL? {
+        let fileManager = FileManager.default
+        var probe = root.deletingLastPathComponent()
+        while !fileManager.fileExists(atPath: probe.path), probe.pathComponents.count > 1 { probe.deleteLastPathComponent() }
+        guard let enclosing = try? GitStore.discoverWorkTree(containing: probe) else { return nil }
+        let path = enclosing.standardizedFileURL.path
+        guard path != root.path, root.path.hasPrefix(path.hasSuffix("/") ? path : path + "/"),
+              !fileManager.fileExists(atPath: root.appendingPathComponent(".git").path) else { return nil }
+        return enclosing
     }
 
     /// The files of a new operations repository.

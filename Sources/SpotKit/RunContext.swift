@@ -21,18 +21,22 @@ public struct FixedClock: WallClock {
 
 /// What a command needs of the process, resolved once by the executable and passed in: the
 /// environment (credentials), the working directory (relative paths), who acts (commit author,
-/// command-log user) and the clock. `serve` runs many requests, each with its own.
+/// command-log user), the clock and the process (for the lock). `serve` runs many requests, each with its own.
 public struct RunContext: Sendable {
     public var environment: [String: String]
     public var workingDirectory: URL
     public var identity: Identity
     public var clock: any WallClock
+    /// The machine and process, for the repository lock.
+    public var process: ProcessIdentity
 
-    public init(environment: [String: String], workingDirectory: URL, identity: Identity, clock: any WallClock) {
+    public init(environment: [String: String], workingDirectory: URL, identity: Identity, clock: any WallClock,
+                process: ProcessIdentity = .current) {
         self.environment = environment
         self.workingDirectory = workingDirectory
         self.identity = identity
         self.clock = clock
+        self.process = process
     }
 }
 

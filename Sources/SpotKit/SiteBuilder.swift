@@ -143,53 +143,61 @@ public enum SiteBuilder {
                        seconds: timer.total, phases: timer.phases)
     }
 
-    /// Writes one file with plain POSIX calls: Foundation's `Data.write` syncs every file to disk,
-    /// which makes a 4,000-file site take seconds; the swap of the whole folder is what makes the
-    /// result appear at once.
+    /// Creates one file in the fresh staging folder with plain POSIX calls (`O_EXCL | O_NOFOLLOW`:
+    /// never through a link): Foundation's `Data.write` syncs every file to disk, which makes a
+    /// 4,000-file site take seconds; the swap of the whole folder is what makes the result
+    /// appear at once.
     static func writeFile(_ data: Data, to path: String) throws {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
         defer { close(descriptor) }
-        try data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) throws in
-            var offset = 0
-            while offset < buffer.count {
-                let written = systemWrite(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
-                }
-                offset += written
-            }
+        if let code = data.withUnsafeBytes({ SafeFile.writeAll(descriptor, $0) }) {
+            throw POSIXError(POSIXErrorCode(rawValue: code) ?? .EIO)
+        }
+    }
+
+    /// Refuses an output that is not a folder spotctl rendered or an empty folder: a file, a link
+    /// (to a file or a folder), or a folder with other things in it.
+    static func checkOutput(_ output: URL) throws(SpotError) {
+        let path = output.path
+        let hint = "choose another folder with --out: a new one, an empty one, or one spotctl render wrote"
+        switch SafeFile.kind(at: path) {
+        case nil:
+            return
+        case .symbolicLink?:
+            throw SpotError("\(path) is a symbolic link; render never writes through a link, so it is left alone", hint: hint)
+        case .regular?, .other?:
+            throw SpotError("\(path) is a file, not a folder; render replaces only folders it wrote, so it is left alone", hint: hint)
+        case .directory?:
+            let contents = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+            if contents.isEmpty || SafeFile.kind(at: output.appendingPathComponent(marker).path) == .regular { return }
+            throw SpotError("\(path) exists and was not written by spotctl render; it is left alone", hint: hint)
         }
     }
 
     /// Writes the site into a fresh folder beside `output`, then swaps it in, so a failure leaves
-    /// the previous site whole. An existing `output` is replaced only when spotctl wrote it.
+    /// the previous site whole. An existing `output` is replaced only when spotctl wrote it (or it
+    /// is an empty folder); every file is created new in the fresh folder, never through a link.
     static func write(_ site: [String: Data], to output: URL) throws(SpotError) {
         let fileManager = FileManager.default
-        if fileManager.fileExists(atPath: output.path) {
-            let contents = (try? fileManager.contentsOfDirectory(atPath: output.path)) ?? []
-            if !contents.isEmpty && !fileManager.fileExists(atPath: output.appendingPathComponent(marker).path) {
-                throw SpotError("\(output.path) exists and was not written by spotctl render; it is left alone",
-                                hint: "choose another folder with --out, or empty this one")
-            }
-        }
+        try checkOutput(output)
         let parent = output.deletingLastPathComponent()
         let staging = parent.appendingPathComponent(".\(output.lastPathComponent).rendering-\(ProcessInfo.processInfo.processIdentifier)")
         do {
-            try? fileManager.removeItem(at: staging)
-            try fileManager.createDirectory(at: staging, withIntermediateDirectories: true)
+            try fileManager.createDirectory(at: parent, withIntermediateDirectories: true)
+            if SafeFile.kind(at: staging.path) != nil { try fileManager.removeItem(at: staging) }
+            try SafeFile.makeDirectory(staging.path)
             let paths = site.keys.sorted()
             for directory in Set(paths.map { ($0 as NSString).deletingLastPathComponent }).sorted() where !directory.isEmpty {
                 try fileManager.createDirectory(at: staging.appendingPathComponent(directory), withIntermediateDirectories: true)
             }
             let base = staging.path
             for path in paths { try writeFile(site[path]!, to: base + "/" + path) }
-            try Data("This folder is written by `spotctl render`; a new render replaces it.\n".utf8)
-                .write(to: staging.appendingPathComponent(marker))
-            if fileManager.fileExists(atPath: output.path) {
+            try writeFile(Data("This folder is written by `spotctl render`; a new render replaces it.\n".utf8),
+                          to: staging.appendingPathComponent(marker).path)
+            if SafeFile.kind(at: output.path) != nil {
                 let old = parent.appendingPathComponent(".\(output.lastPathComponent).old-\(ProcessInfo.processInfo.processIdentifier)")
-                try? fileManager.removeItem(at: old)
+                if SafeFile.kind(at: old.path) != nil { try fileManager.removeItem(at: old) }
                 try fileManager.moveItem(at: output, to: old)
                 try fileManager.moveItem(at: staging, to: output)
                 try? fileManager.removeItem(at: old)
@@ -198,17 +206,9 @@ public enum SiteBuilder {
             }
         } catch {
             try? fileManager.removeItem(at: staging)
-            throw SpotError("cannot write the site to \(output.path): \(error.localizedDescription)",
+            let reason = (error as? SafeFile.Failure)?.description ?? error.localizedDescription
+            throw SpotError("cannot write the site to \(output.path): \(reason)",
                             hint: "check that the folder above it exists and is writable")
         }
     }
-}
-
-/// `write(2)`, from the C library of the platform.
-private func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
-    #if canImport(Glibc)
-    Glibc.write(descriptor, buffer, count)
-    #else
-    Darwin.write(descriptor, buffer, count)
-    #endif
 }

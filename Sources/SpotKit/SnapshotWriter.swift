@@ -40,23 +40,49 @@ public struct SnapshotWriter: Sendable {
         }
     }
 
+    /// Finishes what an interrupted snapshot (or apply) left in the repository (GitStore's
+    /// journal): a sentence saying what was done, nil when there was nothing to do.
+    public func finishInterruptedWrite() async throws(SpotError) -> String? {
+        do {
+            return try await reader.store.finishInterruptedWrite()?.description
+        } catch {
+            throw SpotError("cannot finish the interrupted write in \(repository.root.path): \(error)",
+                            hint: "check `git status` there; once the working tree is as you want it, remove .git/spotctl-write.json")
+        }
+    }
+
     /// The facts of the latest snapshot, nil before the first.
     public func previousFacts() async throws(SpotError) -> Facts? {
         guard (try? await reader.store.headCommitID()) != nil, !(try await reader.snapshots(limit: 1)).isEmpty else { return nil }
         return try await reader.facts(at: "HEAD")
     }
 
+    /// The endpoints the latest snapshot recorded; nil before the first, or when it recorded none.
+    func previousEndpoints() async throws(SpotError) -> SourceEndpoints? {
+        guard let data = try? await reader.store.readFile(InventoryFiles.directory + "/snapshot.json") else { return nil }
+        do {
+            return try InventoryFiles.endpoints(fromSnapshotFile: data)
+        } catch {
+            throw SpotError(error.description, at: .init(file: error.path))
+        }
+    }
+
     /// Writes `facts` (and commits them when `commit`), after the guard (unless `force`) and the
-    /// secret scan. Nothing is written when either refuses.
-    public func write(_ facts: Facts, secrets: [Secret], force: Bool, commit: Bool,
-                      author: CommitAuthor) async throws(SpotError) -> Written {
+    /// secret scan. Nothing is written when either refuses. `endpoints` (where the facts came
+    /// from) are recorded in `snapshot.json`; `sourceNotes` (why a source is not configured) go
+    /// into a refusal's message.
+    public func write(_ facts: Facts, endpoints: SourceEndpoints? = nil, sourceNotes: [String] = [], secrets: [Secret],
+                      force: Bool, commit: Bool, author: CommitAuthor) async throws(SpotError) -> Written {
         var timer = PhaseTimer()
         let previous = try await previousFacts()
         if let previous, !force {
-            let violations = SnapshotGuard.check(previous: previous, next: facts, settings: configuration.snapshot)
+            let violations = SnapshotGuard.check(previous: previous, next: facts, previousEndpoints: try await previousEndpoints(),
+                                                 nextEndpoints: endpoints, settings: configuration.snapshot)
             if !violations.isEmpty {
-                throw SpotError("refused: " + violations.map(\.description).joined(separator: "; ") + "; nothing was written",
-                                hint: "an API outage must not look like a decommissioned cloud; if the loss is real, run spotctl snapshot --force",
+                let notes = sourceNotes.isEmpty ? "" : " (" + sourceNotes.joined(separator: "; ") + ")"
+                throw SpotError("refused: " + violations.map(\.description).joined(separator: "; ") + notes + "; nothing was written",
+                                hint: "an outage, a missing key or another cloud must not replace this cloud's facts: check the credentials and endpoints; "
+                                    + "if the change is real (an endpoint moved, hosts were decommissioned), run spotctl snapshot --force",
                                 exitCode: 3)
             }
         }
@@ -66,7 +92,7 @@ public struct SnapshotWriter: Sendable {
         let diff = SnapshotDiff(before: before, after: after)
         timer.end("views")
         let summary = SnapshotSummary(after)
-        let files = await offCooperativePool { InventoryFiles.encode(facts, summary: summary) }
+        let files = await offCooperativePool { InventoryFiles.encode(facts, summary: summary, endpoints: endpoints) }
         timer.end("encode")
 
         // The last line of defence: no configured secret may reach the inventory, in clear or base64.
@@ -86,8 +112,12 @@ public struct SnapshotWriter: Sendable {
                 result = .written
             }
         } catch {
-            throw SpotError("cannot write the snapshot into \(repository.root.path): \(error)",
-                            hint: "finish or abort what git is doing there, then run spotctl snapshot again")
+            if case .interruptedWrite = error {
+                throw SpotError("the snapshot was committed but not finished: \(error)",
+                                hint: "run spotctl snapshot again: it finishes the working tree first")
+            }
+            throw SpotError("cannot write the snapshot into \(repository.root.path): \(error); the repository is as it was",
+                            hint: "fix the cause named above (a full disk, permissions), then run spotctl snapshot again")
         }
         timer.end("git")
         return Written(result: result, diff: diff, phases: timer.phases)
@@ -109,8 +139,9 @@ enum LastRun {
             "finished_at": formatter.string(from: date), "duration_seconds": (outcome.seconds * 1000).rounded() / 1000,
             "requests": outcome.requests, "result": result, "summary": outcome.summaryLine,
         ]
-        guard let data = try? JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys]) else { return }
-        try? FileManager.default.createDirectory(at: repository.stateDirectory, withIntermediateDirectories: true)
-        try? data.write(to: repository.stateDirectory.appendingPathComponent("last-snapshot.json"), options: .atomic)
+        guard let data = try? JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys]),
+              let directory = try? StateDirectory.ensure(repository) else { return }
+        // A new file renamed into place: a link planted at the name is replaced, not followed.
+        try? SafeFile.write(Array(data), to: directory + "/last-snapshot.json")
     }
 }

@@ -1,4 +1,5 @@
 public import Foundation
+public import GitStore
 public import SpotClients
 public import SpotCore
 
@@ -10,6 +11,8 @@ public enum Snapshotter {
         public var force = false
         /// Overrides for the clients (tests use short delays).
         public var clientOptions: ClientOptions?
+        /// A failure the git store makes happen while it writes (tests of interrupted snapshots).
+        public var storeFault: WriteFault?
         public init() {}
     }
 
@@ -50,6 +53,16 @@ public enum Snapshotter {
         let configuration = try repository.loadConfiguration(displayedFrom: context.workingDirectory)
         let writer = try SnapshotWriter(repository: repository, configuration: configuration)
         try await writer.checkRepositoryState()
+        // One writer at a time; the lock is taken before anything is fetched.
+        let lock = try RepositoryLock.acquire(repository, command: "spotctl snapshot", context: context)
+        defer { lock.release() }
+        if let replaced = lock.replaced {
+            report("note: took over the lock left by \(replaced.holder): that process is gone")
+        }
+        if let finished = try await writer.finishInterruptedWrite() {
+            report("note: \(finished)")
+        }
+        if let fault = options.storeFault { await writer.reader.store.injectFault(fault) }
 
         let sources: CloudSources
         do {
@@ -78,8 +91,11 @@ public enum Snapshotter {
         await reader.shutdown()
         timer.end("fetch")
 
-        let written = try await writer.write(facts, secrets: sources.secrets, force: options.force, commit: options.commit,
-                                             author: context.identity.author(at: now))
+        let endpoints = SourceEndpoints(
+            openstack: .init(authURL: sources.openStack.authURL, region: sources.openStack.region),
+            netbox: sources.netBox.credentials?.url, hyperstack: sources.hyperstack.credentials?.url)
+        let written = try await writer.write(facts, endpoints: endpoints, sourceNotes: sources.notes, secrets: sources.secrets,
+                                             force: options.force, commit: options.commit, author: context.identity.author(at: now))
         var phases = Dictionary(timer.phases.map { ($0.name, $0.seconds) }, uniquingKeysWith: +)
         for phase in written.phases { phases[phase.name, default: 0] += phase.seconds }
         var outcome = Outcome(result: written.result, diff: written.diff, notes: sources.notes, requests: requests, seconds: timer.total,

@@ -12,7 +12,7 @@ struct SpotCtl: AsyncParsableCommand {
         Every command takes --repo DIR; without it, spotctl searches upward from the current folder.
         """,
         version: SpotVersion.current,
-        subcommands: [Init.self, Snapshot.self, Diff.self, Render.self, Demo.self, Config.self, Simulate.self]
+        subcommands: [Init.self, Snapshot.self, Diff.self, Render.self, Demo.self, Config.self, Simulate.self, Unlock.self]
     )
 }
 
@@ -45,6 +45,7 @@ enum ProcessContext {
             environment: environment,
             workingDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true),
             identity: Identity.resolve(environment: environment, hostName: ProcessInfo.processInfo.hostName),
-            clock: SystemClock())
+            clock: SystemClock(),
+            process: .current)
     }()
 }

@@ -179,9 +179,38 @@ import TestSupport
         gutted.servers = []
         let violations = SnapshotGuard.check(previous: cloud.facts, next: gutted, settings: SnapshotSettings())
         #expect(violations.map(\.what) == ["compute hosts", "servers"])
-        #expect(violations[0].description == "the snapshot loses 3 of 5 compute hosts (60%), more than the 50% allowed")
+        #expect(violations[0].description
+            == "the snapshot loses 3 of 5 compute hosts (60%), more than the 50% allowed (missing: CA1-L40-03, CA1-L40-04, CA1-L40-05)")
         var strict = SnapshotSettings()
         strict.maxHostLoss = 0.2
         #expect(SnapshotGuard.check(previous: cloud.facts, next: halved, settings: strict).count == 1)
+    }
+
+    /// Counts agree, names do not: another cloud of the same size loses every host by name.
+    @Test func theGuardComparesHostsByNameNotByCount() {
+        let cloud = InventoryTests.l40Cloud()
+        var swapped = cloud.facts
+        swapped.services = swapped.services.map { var copy = $0; copy.host = "OTHER-" + copy.host; return copy }
+        #expect(swapped.services.count == cloud.facts.services.count)
+        let violations = SnapshotGuard.check(previous: cloud.facts, next: swapped, settings: SnapshotSettings())
+        #expect(violations.map(\.what) == ["compute hosts"])
+    }
+
+    @Test func theGuardSeesMissingAndEmptySourcesAndChangedEndpoints() {
+        let cloud = InventoryTests.l40Cloud()
+        #expect(cloud.facts.devices?.isEmpty == false)
+        var missing = cloud.facts
+        missing.devices = nil
+        #expect(SnapshotGuard.check(previous: cloud.facts, next: missing, settings: SnapshotSettings()).map(\.what) == ["netbox"])
+        var empty = cloud.facts
+        empty.devices = []
+        empty.aggregates = []
+        #expect(SnapshotGuard.check(previous: cloud.facts, next: empty, settings: SnapshotSettings()).map(\.what) == ["netbox", "aggregates"])
+        let here = SourceEndpoints(openstack: .init(authURL: "https://keystone.example/v3/", region: "CA1"), netbox: "https://netbox.example", hyperstack: nil)
+        let there = SourceEndpoints(openstack: .init(authURL: "https://keystone.example/v3", region: "CA2"), netbox: "https://NETBOX.example/", hyperstack: nil)
+        let changed = SnapshotGuard.check(previous: cloud.facts, next: cloud.facts, previousEndpoints: here, nextEndpoints: there, settings: SnapshotSettings())
+        #expect(changed.map(\.description) == ["the OpenStack endpoint changed from https://keystone.example/v3 (region CA1) to https://keystone.example/v3 (region CA2)"])
+        // Nothing recorded before: nothing compared (the endpoints are recorded now).
+        #expect(SnapshotGuard.check(previous: cloud.facts, next: cloud.facts, previousEndpoints: nil, nextEndpoints: there, settings: SnapshotSettings()).isEmpty)
     }
 }

@@ -75,6 +75,12 @@ import SpotDemo
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         _ = try runProcess(URL(fileURLWithPath: "/usr/bin/git"), ["init", "-q", "-b", "main", dir.path])
+        // Inside a project, only a folder the project ignores (as this project's .gitignore lists
+        // spotctl-demo/ for `make demo`), as `init` refuses a nested repository.
+        let nested = await #expect(throws: SpotError.self) { _ = try await DemoRunner.run(directory: nil, context: Self.context(dir.url)) { _ in } }
+        #expect(nested?.message.contains("which does not ignore it") == true, "\(String(describing: nested))")
+        #expect(!FileManager.default.fileExists(atPath: dir.appending("spotctl-demo").path))
+        try "/spotctl-demo/\n/mine/\n".write(to: dir.appending(".gitignore"), atomically: true, encoding: .utf8)
         let lines = LineCollector()
         let root = try await DemoRunner.run(directory: nil, context: Self.context(dir.url)) { lines.append($0) }
         #expect(root.lastPathComponent == "spotctl-demo")
@@ -99,5 +105,27 @@ import SpotDemo
         let refused = await #expect(throws: SpotError.self) { _ = try await DemoRunner.run(directory: "mine", context: Self.context(dir.url)) { _ in } }
         #expect(refused?.message.contains("was not made by spotctl demo") == true)
         #expect(try String(contentsOf: other.appendingPathComponent("notes.txt"), encoding: .utf8) == "keep")
+
+        // A copy of a demo with a later commit of somebody else's: the marker survives (git ignores
+        // it), the history says the folder is not the demo's any more.
+        _ = try runProcess(URL(fileURLWithPath: "/usr/bin/git"), ["-C", root.path, "-c", "user.name=Ada", "-c", "user.email=ada@example.org",
+                                                                   "commit", "-q", "--allow-empty", "-m", "real work"])
+        let kept = await #expect(throws: SpotError.self) { _ = try await DemoRunner.run(directory: nil, context: Self.context(dir.url)) { _ in } }
+        #expect(kept?.message.contains("holds 1 later commit of its own") == true, "\(String(describing: kept))")
+        let count = try runProcess(URL(fileURLWithPath: "/usr/bin/git"), ["-C", root.path, "rev-list", "--count", "HEAD"]).stdout
+        #expect(count.trimmingCharacters(in: .whitespacesAndNewlines) == "4")
+    }
+
+    /// A link planted where the demo writes is refused or replaced, never followed.
+    @Test func theDemoNeverWritesThroughALink() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let outside = try TemporaryDirectory(prefix: "outside")
+        defer { outside.remove() }
+        try "outside".write(to: outside.appending("file"), atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: dir.appending("linked").path, withDestinationPath: outside.path)
+        let refused = await #expect(throws: SpotError.self) { _ = try await DemoRunner.run(directory: "linked", context: Self.context(dir.url)) { _ in } }
+        #expect(refused?.message.contains("is not a folder (a file or a link)") == true, "\(String(describing: refused))")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outside.path) == ["file"])
     }
 }

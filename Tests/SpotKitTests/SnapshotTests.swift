@@ -67,6 +67,7 @@ struct SnapshotRun {
     var commit = true
     var force = false
     var clientOptions: ClientOptions?
+    var storeFault: WriteFault?
     var environment: [String: String] = [:]
     var cwd = URL(fileURLWithPath: "/")
     var identity = Identity(name: "Snapshot Test", email: "test@spotctl.invalid")
@@ -77,6 +78,7 @@ struct SnapshotRun {
         options.commit = commit
         options.force = force
         options.clientOptions = clientOptions
+        options.storeFault = storeFault
         let context = RunContext(environment: environment, workingDirectory: cwd, identity: identity, clock: FixedClock(now))
         return try await Snapshotter.run(repository: repository, options: options, context: context, progress: progress)
     }

@@ -72,6 +72,8 @@ public enum InventoryFiles {
     struct SnapshotDocument: Codable {
         var formatVersion: FormatVersion
         var sources: Sources
+        /// Absent in snapshots taken before endpoints were recorded.
+        var endpoints: SourceEndpoints?
         var counts: Counts
 
         struct Sources: Codable {
@@ -94,7 +96,7 @@ public enum InventoryFiles {
         }
 
         enum CodingKeys: String, CodingKey {
-            case sources, counts
+            case sources, counts, endpoints
             case formatVersion = "format_version"
         }
     }
@@ -162,15 +164,16 @@ public enum InventoryFiles {
     }
 
     /// The files of a snapshot, keyed by path relative to the repository root. `summary` is the
-    /// small per-type summary file's content (from `SnapshotSummary`).
-    public static func encode(_ facts: Facts, summary: SnapshotSummary) -> [String: Data] {
+    /// small per-type summary file's content (from `SnapshotSummary`); `endpoints` where the facts
+    /// came from (recorded in `snapshot.json` for the snapshot guard).
+    public static func encode(_ facts: Facts, summary: SnapshotSummary, endpoints: SourceEndpoints? = nil) -> [String: Data] {
         var files: [String: Data] = [:]
         let prefix = directory + "/"
         let sources = SnapshotDocument.Sources(openstack: true, netbox: facts.devices != nil,
                                                hyperstack: facts.images != nil || facts.firewalls != nil)
         let counts = SnapshotDocument.Counts(aggregates: facts.aggregates.count, computeHosts: facts.services.count,
                                              servers: facts.servers.count, devices: facts.devices?.count, images: facts.images?.count)
-        files[prefix + "snapshot.json"] = encode(SnapshotDocument(formatVersion: formatVersion, sources: sources, counts: counts))
+        files[prefix + "snapshot.json"] = encode(SnapshotDocument(formatVersion: formatVersion, sources: sources, endpoints: endpoints, counts: counts))
         files[prefix + "summary.json"] = encode(summary)
 
         let aggregates = facts.aggregates.map { aggregate -> Aggregate in
@@ -235,6 +238,16 @@ public enum InventoryFiles {
             files[prefix + "firewalls.json"] = encode(ListDocument(sorted, key: "firewalls"))
         }
         return files
+    }
+
+    /// The endpoints recorded in a snapshot's `snapshot.json`; nil for a snapshot taken before
+    /// they were recorded.
+    public static func endpoints(fromSnapshotFile data: Data) throws(InventoryError) -> SourceEndpoints? {
+        do {
+            return try JSONDecoder().decode(SnapshotDocument.self, from: data).endpoints
+        } catch {
+            throw InventoryError(path: directory + "/snapshot.json", message: "cannot be read: \(error)")
+        }
     }
 
     /// Reads a snapshot back from its files (paths relative to the repository root). Refuses a

@@ -125,34 +125,3 @@ public struct SnapshotDiff: Sendable, Hashable {
 func plural(_ count: Int, _ noun: String) -> String {
     "\(count) \(noun)\(count == 1 ? "" : "s")"
 }
-
-/// The snapshot guard: an outage of an API must not look like a decommissioned cloud.
-public struct SnapshotGuardViolation: Sendable, Hashable, CustomStringConvertible {
-    public let what: String
-    public let before: Int
-    public let after: Int
-    public let allowedShare: Double
-
-    public var description: String {
-        let lost = before - after
-        let percent = before == 0 ? 0 : Int((Double(lost) / Double(before) * 100).rounded())
-        return "the snapshot loses \(lost) of \(before) \(what) (\(percent)%), more than the \(Int((allowedShare * 100).rounded()))% allowed"
-    }
-}
-
-public enum SnapshotGuard {
-    /// Violations when the new facts lose more than the configured share of compute hosts or of
-    /// servers against the previous snapshot.
-    public static func check(previous: Facts, next: Facts, settings: SnapshotSettings) -> [SnapshotGuardViolation] {
-        var violations: [SnapshotGuardViolation] = []
-        func check(_ what: String, _ before: Int, _ after: Int, _ share: Double) {
-            guard before > 0, after < before else { return }
-            if Double(before - after) / Double(before) > share {
-                violations.append(SnapshotGuardViolation(what: what, before: before, after: after, allowedShare: share))
-            }
-        }
-        check("compute hosts", Set(previous.services.map(\.host)).count, Set(next.services.map(\.host)).count, settings.maxHostLoss)
-        check("servers", previous.servers.count, next.servers.count, settings.maxServerLoss)
-        return violations
-    }
-}
