@@ -4,7 +4,7 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := libgit2-dev zlib1g-dev pkg-config curl openssl
+APT_PACKAGES := libgit2-dev zlib1g-dev pkg-config curl openssl strace
 
 .PHONY: all deps venv browser build test demo release bench templates reference-fixtures clean
 

@@ -268,3 +268,204 @@ func expectClean(_ f: SnapshotFixture, sourceLocation: SourceLocation = #_source
         }
     }
 }
+
+/// A link planted at any path spotctl writes never changes a file outside the repository: the
+/// link is replaced, or the write is refused with a message saying so.
+@Suite struct PlantedLinkTests {
+    static func plant(_ path: URL, to target: URL) throws {
+        try? FileManager.default.removeItem(at: path)
+        try FileManager.default.createDirectory(at: path.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: path.path, withDestinationPath: target.path)
+    }
+
+    static func isRegularFile(_ url: URL) -> Bool {
+        var info = stat()
+        return lstat(url.path, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
+    }
+
+    @Test func theSnapshotAndItsLastRunFileReplaceLinks() async throws {
+        try await SnapshotFixture.run { f in
+            let outside = try TemporaryDirectory(prefix: "outside")
+            defer { outside.remove() }
+            let targets = ["summary", "host", "last-run"].map { outside.appending($0) }
+            for target in targets { try "outside\n".write(to: target, atomically: true, encoding: .utf8) }
+            _ = try await f.snapshot()
+            // A link committed at inventory/summary.json (a merged pull request), one left at a
+            // host file, and one at the last-run file.
+            let summary = f.repository.inventoryDirectory.appendingPathComponent("summary.json")
+            try Self.plant(summary, to: targets[0])
+            _ = try f.git("commit", "-q", "-a", "-m", "a link")
+            let host = f.repository.inventoryDirectory.appendingPathComponent("hosts/CA1-ESC812-101.json")
+            try Self.plant(host, to: targets[1])
+            let lastRun = f.repository.stateDirectory.appendingPathComponent("last-snapshot.json")
+            try Self.plant(lastRun, to: targets[2])
+
+            let outcome = try await f.snapshot { $0.now = $0.now.addingTimeInterval(600) }
+            guard case .committed = outcome.result else { Issue.record("expected a commit restoring the file, got \(outcome.result)"); return }
+            for target in targets { #expect(try String(contentsOf: target, encoding: .utf8) == "outside\n", "\(target.path) was written") }
+            for file in [summary, host, lastRun] { #expect(Self.isRegularFile(file), "\(file.path)") }
+            #expect(try f.git("show", "HEAD:inventory/summary.json").contains("format_version"))
+            try expectClean(f)
+        }
+    }
+
+    @Test func aStateFolderThatIsALinkIsRefused() async throws {
+        try await SnapshotFixture.run { f in
+            let outside = try TemporaryDirectory(prefix: "outside")
+            defer { outside.remove() }
+            try Self.plant(f.repository.stateDirectory, to: outside.url)
+            let error = await #expect(throws: SpotError.self) { _ = try await f.snapshot() }
+            #expect(error?.message.contains(".spotctl is a symbolic link") == true, "\(String(describing: error))")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: outside.path).isEmpty)
+        }
+    }
+
+    @Test func initReplacesALinkAtAFileItWrites() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let outside = try TemporaryDirectory(prefix: "outside")
+        defer { outside.remove() }
+        let target = outside.appending("readme")
+        try "outside\n".write(to: target, atomically: true, encoding: .utf8)
+        try Self.plant(dir.appending("ops/README.md"), to: target)
+        _ = try await RepositoryInitializer.create(directory: "ops", cwd: dir.url, identity: Identity(name: "T", email: "t@spotctl.invalid"),
+                                                   now: Date(timeIntervalSince1970: 1_800_000_000))
+        #expect(try String(contentsOf: target, encoding: .utf8) == "outside\n")
+        #expect(Self.isRegularFile(dir.appending("ops/README.md")))
+    }
+}
+
+/// `render --out` replaces only a folder it wrote or an empty folder.
+@Suite struct RenderOutputTests {
+    func render(_ f: SnapshotFixture, to output: String?) async throws -> SiteBuilder.Outcome {
+        var options = SiteBuilder.Options()
+        options.output = output
+        let context = RunContext(environment: f.options.environment, workingDirectory: f.dir.url, identity: f.options.identity,
+                                 clock: FixedClock(f.options.now))
+        return try await SiteBuilder.run(repository: f.repository, options: options, context: context)
+    }
+
+    @Test func aFileALinkOrAForeignFolderIsRefusedAndLeftAlone() async throws {
+        try await SnapshotFixture.run { f in
+            _ = try await f.snapshot()
+            let outside = try TemporaryDirectory(prefix: "outside")
+            defer { outside.remove() }
+            let file = f.dir.appending("notes.txt")
+            try "mine\n".write(to: file, atomically: true, encoding: .utf8)
+            let linkToFile = f.dir.appending("to-file")
+            try PlantedLinkTests.plant(linkToFile, to: file)
+            let linkToFolder = f.dir.appending("to-folder")
+            try PlantedLinkTests.plant(linkToFolder, to: outside.url)
+            let foreign = f.dir.appending("foreign")
+            try FileManager.default.createDirectory(at: foreign, withIntermediateDirectories: true)
+            try "keep\n".write(to: foreign.appendingPathComponent("keep.txt"), atomically: true, encoding: .utf8)
+
+            for (output, expected) in [(file, "is a file, not a folder"), (linkToFile, "is a symbolic link"), (linkToFolder, "is a symbolic link"),
+                                       (foreign, "was not written by spotctl render")] {
+                let error = await #expect(throws: SpotError.self) { _ = try await render(f, to: output.path) }
+                #expect(error?.message.contains(expected) == true, "\(output.path): \(String(describing: error))")
+            }
+            #expect(try String(contentsOf: file, encoding: .utf8) == "mine\n")
+            #expect(PlantedLinkTests.isRegularFile(file))
+            #expect(try FileManager.default.contentsOfDirectory(atPath: outside.path).isEmpty)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: foreign.path) == ["keep.txt"])
+
+            // An empty folder is taken; a folder render wrote is replaced, a link inside it with it.
+            let empty = f.dir.appending("empty")
+            try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+            _ = try await render(f, to: empty.path)
+            #expect(FileManager.default.fileExists(atPath: empty.appendingPathComponent("index.html").path))
+            let target = outside.appending("page")
+            try "outside\n".write(to: target, atomically: true, encoding: .utf8)
+            try PlantedLinkTests.plant(empty.appendingPathComponent("index.html"), to: target)
+            _ = try await render(f, to: empty.path)
+            #expect(try String(contentsOf: target, encoding: .utf8) == "outside\n")
+            #expect(PlantedLinkTests.isRegularFile(empty.appendingPathComponent("index.html")))
+        }
+    }
+}
+
+/// The real binary, observed from outside: what reaches the disk before the branch moves, and
+/// runs killed at any moment.
+@Suite struct DurabilityTests {
+    /// Under strace: the pack and its index are synced before their rename, the pack folder after
+    /// it, and the branch's new value is synced and renamed into place only after all that.
+    @Test func thePackIsOnDiskBeforeTheBranchMoves() async throws {
+        let strace = URL(fileURLWithPath: "/usr/bin/strace")
+        try #require(FileManager.default.isExecutableFile(atPath: strace.path), "strace is installed by make test (Makefile APT_PACKAGES)")
+        let scenario = ScenarioGenerator(hosts: 150, seed: 5, vmsPerHost: 2).generate()
+        try await SnapshotFixture.run(scenario) { f in
+            let trace = f.dir.appending("trace").path
+            let run = try await runProcessOffPool(strace, ["-f", "-qq", "-o", trace, "-e", "trace=openat,fsync,fdatasync,rename,renameat,renameat2",
+                                                           ProjectPaths.spotctl.path, "snapshot", "--repo", f.repository.root.path],
+                                                  environment: f.options.environment)
+            #expect(run.status == 0, "\(run.stderr)")
+            let lines = try String(contentsOfFile: trace, encoding: .utf8).split(separator: "\n").map(String.init)
+            func index(_ predicate: (String) -> Bool) -> Int? { lines.firstIndex(where: predicate) }
+            func renamed(to suffix: String) -> Int? {
+                index { $0.contains("rename") && $0.contains(suffix + "\"") && $0.hasSuffix("= 0") }
+            }
+            /// The descriptor an `openat` of a path containing `fragment` returned, and where (a
+            /// call another thread interrupted in the trace ends on a "resumed" line of its own).
+            func opened(_ fragment: String) -> (line: Int, pid: String, fd: String)? {
+                guard let at = index({ $0.contains("openat(") && $0.contains(fragment) }) else { return nil }
+                let pid = String(lines[at].split(separator: " ")[0])
+                var end = at
+                if lines[at].hasSuffix("<unfinished ...>") {
+                    guard let resumed = lines[at...].firstIndex(where: { $0.hasPrefix(pid + " ") && $0.contains("<... openat resumed>") }) else { return nil }
+                    end = resumed
+                }
+                let fd = lines[end].split(separator: "=").last!.trimmingCharacters(in: .whitespaces)
+                guard Int(fd).map({ $0 >= 0 }) == true else { return nil }
+                return (end, pid, fd)
+            }
+            func synced(_ file: (line: Int, pid: String, fd: String), before end: Int) -> Bool {
+                lines[file.line..<end].contains { line in
+                    line.hasPrefix(file.pid + " ") && ["fsync(", "fdatasync("].contains { call in
+                        line.contains(call + file.fd + ")") || line.contains(call + file.fd + " ")
+                    }
+                }
+            }
+            let packRename = try #require(renamed(to: ".pack"), "no pack was renamed into place")
+            let indexRename = try #require(renamed(to: ".idx"))
+            let pack = try #require(opened(".pack.spotctl-tmp-"))
+            let packIndex = try #require(opened(".idx.spotctl-tmp-"))
+            #expect(synced(pack, before: packRename), "the pack is not synced before its rename")
+            #expect(synced(packIndex, before: indexRename), "the pack index is not synced before its rename")
+            let branch = try #require(renamed(to: "refs/heads/main"), "the branch was not written")
+            #expect(branch > indexRename)
+            let lock = try #require(opened("refs/heads/main.lock"))
+            #expect(synced(lock, before: branch), "the branch's new value is not synced before its rename")
+            try expectClean(f)
+        }
+    }
+
+    /// Killed at moments spread over a snapshot of a changed cloud: whatever the moment, the next
+    /// run leaves the repository clean and sound, at the new snapshot.
+    @Test func aSnapshotKilledAtAnyMomentIsFinishedByTheNextRun() async throws {
+        let scenario = ScenarioGenerator(hosts: 150, seed: 8, vmsPerHost: 2).generate()
+        try await SnapshotFixture.run(scenario) { f in
+            _ = try await f.snapshot()
+            for (round, delay) in [0.05, 0.15, 0.3, 0.5, 0.8].enumerated() {
+                await f.cloud.state.mutate { world in
+                    world.servers.removeAll { $0.host == scenario.hosts[round].name }
+                }
+                let process = Process()
+                process.executableURL = ProjectPaths.spotctl
+                process.arguments = ["snapshot", "--repo", f.repository.root.path, "--no-progress"]
+                process.environment = f.options.environment
+                process.standardOutput = FileHandle.nullDevice
+                process.standardError = FileHandle.nullDevice
+                try process.run()
+                try await Task.sleep(for: .seconds(delay))
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                let next = try await f.snapshot { $0.now = $0.now.addingTimeInterval(Double(round + 1) * 600) }
+                #expect(next.result != .written, "round \(round)")
+                try expectClean(f)
+                let servers = try f.git("show", "HEAD:inventory/hosts/\(scenario.hosts[round].name).json")
+                #expect(!servers.contains("\"flavor\""), "round \(round): HEAD is not the new snapshot")
+            }
+        }
+    }
+}
