@@ -40,6 +40,7 @@ struct Render: AsyncParsableCommand {
                     FileHandle.standardError.write(Data(line.utf8))
                 }
             }
+            for note in outcome.notes { FileHandle.standardError.write(Data("note: \(note)\n".utf8)) }
             print(outcome.summaryLine)
         }
     }

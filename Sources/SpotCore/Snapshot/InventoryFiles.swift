@@ -156,6 +156,13 @@ public enum InventoryFiles {
         return encoder
     }
 
+    /// A text as the inventory's encoder writes it inside a JSON string (quotes removed), for the
+    /// secret scan, which searches every form a secret can take in these files.
+    public static func jsonString(_ text: String) -> String {
+        let data = (try? encoder().encode(text)) ?? Data()
+        return data.count >= 2 ? String(decoding: data.dropFirst().dropLast(), as: UTF8.self) : text
+    }
+
     static func encode<T: Encodable>(_ value: T) -> Data {
         // Encoding plain Codable values into JSON cannot fail; a failure is a bug.
         var data = try! encoder().encode(value)
