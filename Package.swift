@@ -165,7 +165,8 @@ let package = Package(
         ),
         .testTarget(
             name: "SpotKitTests",
-            dependencies: ["SpotKit", "SpotDemo", "SpotCore", "GitStore", "SpotClients", "SpotSimulator", "TestSupport"],
+            dependencies: ["SpotKit", "SpotDemo", "SpotCore", "GitStore", "SpotClients", "SpotSimulator", "TestSupport",
+                           .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
     ]
