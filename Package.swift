@@ -119,7 +119,7 @@ let package = Package(
         .executableTarget(
             name: "spotctl",
             dependencies: [
-                "SpotKit", "SpotDemo", "SpotCore", "SpotSimulator",
+                "SpotKit", "SpotDemo", "SpotCore", "SpotSimulator", "SpotSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

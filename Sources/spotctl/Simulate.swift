@@ -71,17 +71,17 @@ struct Simulate: AsyncParsableCommand {
             if printScenario {
                 let data = try ScenarioFile.encode(try SimulatorLauncher.scenario(for: options, cwd: currentDirectory))
                 FileHandle.standardOutput.write(data)
-                print()
+                Output.out("")
                 return
             }
             let cloud = try await SimulatorLauncher.start(options, cwd: currentDirectory, clock: context.clock) { line in
-                print(line)
+                Output.out(line)
                 fflush(nil)
             }
             await waitForInterrupt()
             if let saveState {
                 try await SimulatorLauncher.saveState(of: cloud, to: saveState, cwd: currentDirectory)
-                FileHandle.standardError.write(Data("wrote the state to \(saveState)\n".utf8))
+                Output.err("wrote the state to \(saveState)")
             }
             await cloud.stop()
         }
