@@ -20,14 +20,14 @@ import SpotSupport
         return out.isEmpty ? "%00" : out
     }
 
-    @Test func aFortyCharacterCJKNameGetsABoundedFileNameEndingInItsHash() {
+    @Test func aFortyCharacterCJKNameGetsABoundedFileNameEndingInItsHash() throws {
         #expect(Self.cjk40.count == 40)
         #expect(Self.plainEncoding(Self.cjk40).utf8.count == 360)
         let file = SafeFileName.encode(Self.cjk40)
         #expect(file.utf8.count <= SafeFileName.maximumLength)
         #expect(("inventory/hosts/" + file + ".json").split(separator: "/").allSatisfy { $0.utf8.count <= 255 })
         let parts = file.split(separator: "~")
-        #expect(parts.count == 2)
+        try #require(parts.count == 2)
         #expect(String(parts[1]) == SHA256.hex(Self.cjk40.utf8))
         // The prefix is the start of the plain encoding, cut between two characters (9 bytes each).
         #expect(Self.plainEncoding(Self.cjk40).hasPrefix(String(parts[0])))
@@ -46,7 +46,7 @@ import SpotSupport
         let files = [first, second, ascii1, ascii2].map(SafeFileName.encode)
         #expect(Set(files).count == 4)
         #expect(files.allSatisfy { $0.utf8.count <= SafeFileName.maximumLength })
-        #expect(files[0].split(separator: "~")[0] == files[1].split(separator: "~")[0])
+        #expect(files[0].split(separator: "~").first == files[1].split(separator: "~").first)
         #expect(SafeFileName.collision(among: [first, second, ascii1, ascii2, first]) == nil)
     }
 
