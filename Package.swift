@@ -119,7 +119,7 @@ let package = Package(
         .executableTarget(
             name: "spotctl",
             dependencies: [
-                "SpotKit", "SpotDemo", "SpotCore", "SpotSimulator",
+                "SpotKit", "SpotDemo", "SpotCore", "SpotSimulator", "SpotSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -165,7 +165,8 @@ let package = Package(
         ),
         .testTarget(
             name: "SpotKitTests",
-            dependencies: ["SpotKit", "SpotDemo", "SpotCore", "GitStore", "SpotClients", "SpotSimulator", "TestSupport"],
+            dependencies: ["SpotKit", "SpotDemo", "SpotCore", "GitStore", "SpotClients", "SpotSimulator", "TestSupport",
+                           .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
     ]

@@ -76,7 +76,7 @@ base="$(grep -o 'http://127.0.0.1:[0-9]*' "$work/sim.out" | head -1)"
 frozen "2026-11-30 12:00:00" "$bin" init "$work/big" > /dev/null
 export HOME="$work"
 frozen "2026-11-30 12:10:00" "$bin" snapshot --repo "$work/big" > "$out/big.snapshot1"
-curl -sf "$base/__sim/state" > "$work/state.json"
+curl -sf -H "X-Simulator-Token: $SPOTCTL_SIMULATOR_TOKEN" "$base/__sim/state" > "$work/state.json"
 python3 - "$work/state.json" <<'PY'
 import json, sys
 path = sys.argv[1]
@@ -100,7 +100,7 @@ victim["disabled_reason"] = "RMA"
 world["servers"] = world["servers"][5:]
 json.dump(world, open(path, "w"))
 PY
-curl -sf -X PUT --data-binary "@$work/state.json" "$base/__sim/state"
+curl -sf -X PUT -H "X-Simulator-Token: $SPOTCTL_SIMULATOR_TOKEN" --data-binary "@$work/state.json" "$base/__sim/state"
 frozen "2026-11-30 12:20:00" "$bin" snapshot --repo "$work/big" > "$out/big.snapshot2"
 frozen "2026-11-30 12:20:00" "$bin" diff --repo "$work/big" > "$out/big.diff"
 frozen "2026-11-30 12:20:00" "$bin" render --repo "$work/big" > /dev/null

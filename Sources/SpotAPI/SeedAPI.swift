@@ -236,6 +236,13 @@ public enum SeedAPI {
         return "\(Int((Double(bytes) / 1_000_000_000).rounded()))GB"
     }
 
+    /// A text as the static API's encoder writes it inside a JSON string (quotes removed), for
+    /// the secret scan.
+    public static func jsonString(_ text: String) -> String {
+        let data = (try? encoder().encode(text)) ?? Data()
+        return data.count >= 2 ? String(decoding: data.dropFirst().dropLast(), as: UTF8.self) : text
+    }
+
     static func encoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

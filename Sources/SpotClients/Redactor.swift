@@ -5,11 +5,13 @@ import Glibc
 import Darwin
 #endif
 
-/// Removes secrets from text: each secret as it is, percent-encoded, JSON-escaped, and in base64
-/// (standard and URL-safe alphabets, at each of the three byte alignments it can have inside a
-/// longer encoded text, so `base64("user:" + secret)` loses the secret's part too). Every
-/// `ClientError` text goes through one, so that a service echoing a password, a token or a key
-/// cannot put it in an error, a log or a plan.
+/// Removes secrets from text: each secret as it is, percent-encoded, as `JSONEncoder` writes it
+/// inside a JSON string (with `/` escaped, its default, and unescaped, as spotctl's files write
+/// it), and in base64 (standard and URL-safe alphabets, at each of the three byte alignments it
+/// can have inside a longer encoded text, so `base64("user:" + secret)` loses the secret's part
+/// too). Writers add the forms their own encoders give (`alsoEncodedBy`: the site's HTML
+/// escaping, file names). Every `ClientError` text goes through one, so that a service echoing a
+/// password, a token or a key cannot put it in an error, a log or a plan.
 public struct Redactor: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
     public static let replacement = "***"
 
@@ -21,16 +23,27 @@ public struct Redactor: Sendable, CustomStringConvertible, CustomDebugStringConv
     }
 
     public init(values: [String]) {
+        self.init(values: values, alsoEncodedBy: { _ in [] })
+    }
+
+    public init(secrets: [Secret], alsoEncodedBy encoders: (String) -> [String]) {
+        self.init(values: secrets.map(\.reveal), alsoEncodedBy: encoders)
+    }
+
+    /// A redactor for `values` in every form of its own, and in each form `encoders` give them.
+    public init(values: [String], alsoEncodedBy encoders: (String) -> [String]) {
         var forms: Set<String> = []
         for value in values where value.count >= Self.minimumLength {
             forms.insert(value)
-            if let encoded = value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) { forms.insert(encoded) }
-            if let encoded = value.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) { forms.insert(encoded) }
-            forms.insert(Self.jsonEscaped(value))
+            for allowed in [CharacterSet.alphanumerics, .urlQueryAllowed, .urlPathAllowed, .urlHostAllowed, .urlUserAllowed, .urlPasswordAllowed] {
+                if let encoded = value.addingPercentEncoding(withAllowedCharacters: allowed) { forms.insert(encoded) }
+            }
+            forms.formUnion(Self.jsonForms(value))
             for core in Self.base64Cores(Array(value.utf8)) {
                 forms.insert(core)
                 forms.insert(core.replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_"))
             }
+            forms.formUnion(encoders(value))
         }
         needles = forms.filter { $0.count >= Self.minimumLength }.sorted { ($0.count, $0) > ($1.count, $1) }
     }
@@ -100,20 +113,16 @@ public struct Redactor: Sendable, CustomStringConvertible, CustomDebugStringConv
 
     // MARK: forms
 
-    static func jsonEscaped(_ value: String) -> String {
-        var out = ""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "/": out += "\\/"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default: out.unicodeScalars.append(scalar)
-            }
+    /// The value inside a JSON string as `JSONEncoder` writes it: with `/` escaped (its default)
+    /// and without (spotctl's inventory, API and site files), quotes removed.
+    static func jsonForms(_ value: String) -> [String] {
+        let formattings: [JSONEncoder.OutputFormatting] = [[], .withoutEscapingSlashes]
+        return formattings.compactMap { formatting in
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = formatting
+            guard let data = try? encoder.encode(value), data.count >= 2 else { return nil }
+            return String(decoding: data.dropFirst().dropLast(), as: UTF8.self)
         }
-        return out
     }
 
     /// The base64 characters that depend only on the secret's bytes, for the secret starting at

@@ -11,6 +11,8 @@ public enum SimulatorLauncher {
         public var vmsPerHost: Int = 10
         public var simulator = SimulatorOptions()
         public var cloudsYAML: String?
+        /// Replace an existing `cloudsYAML` file (`--force`); without it, an existing file is refused.
+        public var overwriteCloudsYAML = false
         public var saveState: String?
         public init() {}
     }
@@ -34,6 +36,15 @@ public enum SimulatorLauncher {
     public static func start(_ options: Options, cwd: URL, clock: any WallClock, print: (String) -> Void) async throws -> SimulatedCloud {
         let started = clock.now()
         let scenario = try scenario(for: options, cwd: cwd)
+        // Refused before anything starts: a clouds.yaml may hold real clouds' passwords.
+        if let path = options.cloudsYAML, !options.overwriteCloudsYAML {
+            let url = URL(fileURLWithPath: path, relativeTo: cwd)
+            // Without following a link: a link (even a dangling one) counts as a file that exists.
+            if (try? FileManager.default.attributesOfItem(atPath: url.path)) != nil {
+                throw SpotError("--clouds-yaml \(url.path) already exists; spotctl simulate leaves it as it is",
+                                hint: "choose another file (the simulated cloud is the only one in it), or add --force to replace it")
+            }
+        }
         let cloud: SimulatedCloud
         do {
             cloud = try await SimulatedCloud.start(scenario: scenario, options: options.simulator)
@@ -50,17 +61,22 @@ public enum SimulatorLauncher {
         for (name, value) in await cloud.environment() {
             print("export \(name)=\(shellQuote(value))")
         }
+        print("# the control endpoints need this token in the header X-Simulator-Token")
+        print("export SPOTCTL_SIMULATOR_TOKEN=\(shellQuote(cloud.controlToken))")
         if let path = options.cloudsYAML {
             let url = URL(fileURLWithPath: path, relativeTo: cwd)
             do {
-                try await cloud.cloudsYAML().write(to: url, atomically: true, encoding: .utf8)
+                // Owner-only, written beside and renamed over (a link at the path is replaced, not followed).
+                try Data(await cloud.cloudsYAML().utf8).write(to: url, options: [.atomic])
+                try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: url.path)
             } catch {
                 await cloud.stop()
                 throw SpotError("cannot write \(url.path): \(error.localizedDescription)")
             }
             print("# wrote the cloud \"simulated\" to \(url.path): use `openstack --os-cloud simulated …` with OS_CLIENT_CONFIG_FILE=\(url.path)")
         }
-        print("# control: \(cloud.baseURL)/__sim/stats, /__sim/faults, /__sim/state (see docs/simulator.md); Ctrl-C stops")
+        print("# control: \(cloud.baseURL)/__sim/stats, /__sim/faults, /__sim/state with -H \"X-Simulator-Token: $SPOTCTL_SIMULATOR_TOKEN\" "
+              + "(see docs/simulator.md); Ctrl-C stops")
         return cloud
     }
 

@@ -130,6 +130,11 @@ public enum RepositoryInitializer {
 
     /// A scheduled snapshot and render: fetch, snapshot, rebase and push, retrying a refused push.
     /// Apply jobs share the concurrency group so that they never race a snapshot.
+    ///
+    /// Secrets reach the steps only through `env:`, never as `${{ secrets.… }}` inside a `run:`
+    /// script: GitHub pastes an expression into the script's text before the shell reads it, so a
+    /// password holding `"`, `$(…)` or a backtick would break the line or run as a command. The
+    /// file that holds credentials is written with `umask 077` (owner-only) outside the checkout.
     static let workflow = """
     # Takes a snapshot of the cloud on a schedule and pushes it when the facts changed.
     name: spotctl snapshot
@@ -155,8 +160,13 @@ public enum RepositoryInitializer {
           - uses: actions/checkout@v4
             with:
               fetch-depth: 0
-          - name: Write clouds.yaml outside the repository
-            run: printf '%s\\n' "${{ secrets.CLOUDS_YAML }}" > "$OS_CLIENT_CONFIG_FILE"
+          - name: Write clouds.yaml outside the repository, readable by its owner only
+            env:
+              CLOUDS_YAML: ${{ secrets.CLOUDS_YAML }}
+            run: |
+              umask 077
+              rm -f "$OS_CLIENT_CONFIG_FILE"
+              printf '%s\\n' "$CLOUDS_YAML" > "$OS_CLIENT_CONFIG_FILE"
           - name: Snapshot
             run: spotctl snapshot
           - name: Render the dashboard and the static API into site/ (not committed)

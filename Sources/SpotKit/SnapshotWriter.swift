@@ -95,11 +95,9 @@ public struct SnapshotWriter: Sendable {
         let files = await offCooperativePool { InventoryFiles.encode(facts, summary: summary, endpoints: endpoints) }
         timer.end("encode")
 
-        // The last line of defence: no configured secret may reach the inventory, in clear or base64.
-        let redactor = Redactor(secrets: secrets)
-        if let leaked = files.keys.sorted().first(where: { redactor.leaks(files[$0]!) }) {
-            throw SpotError.bug("a secret reached \(leaked) in the snapshot; nothing was written", at: .init(file: leaked))
-        }
+        // The last line of defence: no configured secret may reach the inventory or the commit
+        // message, in any form our encoders give it (`SecretScan`).
+        try SecretScan(secrets: secrets).check(files, commitMessage: commit ? diff.message : nil, output: "the snapshot")
         timer.end("scan")
         let changes = FileChanges(writes: files, replacedDirectories: [InventoryFiles.directory])
         let result: Result

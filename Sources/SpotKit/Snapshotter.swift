@@ -72,6 +72,7 @@ public enum Snapshotter {
             throw SpotError(error.message, hint: error.hint)
         }
         for note in sources.notes { report("note: \(note)") }
+        if SecretScan(secrets: sources.secrets).isEmpty { report("note: \(SecretScan.nothingToScan)") }
 
         let reader: CloudReader
         do {

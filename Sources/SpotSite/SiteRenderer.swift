@@ -27,6 +27,13 @@ public struct SiteRenderer: Sendable {
     public func render(_ input: SiteInput) throws(SiteError) -> [String: Data] {
         let library = try templates.library()
         let pages = PageBuilder(input: input)
+        // A host page (and its API file) per host: two hosts must never share one.
+        for names in [input.cloud.hosts.map(\.name), input.cloud.types.map(\.name)] {
+            if let (first, second) = SafeFileName.collision(among: names) {
+                throw SiteError("\"\(first)\" and \"\(second)\" have the same file name \(SafeFileName.encode(first)); nothing was written",
+                                hint: "this is a SHA-256 collision of two long names: a bug, please report it")
+            }
+        }
 
         // Every page is one job; jobs run on every core (a host page per host is most of the work).
         enum Page: Sendable {

@@ -21,7 +21,7 @@ struct Config: AsyncParsableCommand {
         func run() async throws {
             try await runReportingErrors {
                 let report = try ConfigReport.check(path: path, repo: options.repo, cwd: ProcessContext.current.workingDirectory)
-                print(report.summary)
+                Output.out(report.summary)
             }
         }
     }
@@ -36,7 +36,7 @@ struct Config: AsyncParsableCommand {
             try await runReportingErrors {
                 let text = try ConfigReport.show(repo: options.repo, cwd: ProcessContext.current.workingDirectory,
                                                    environment: ProcessContext.current.environment)
-                print(text, terminator: "")
+                Output.out(text, terminator: "")
             }
         }
     }

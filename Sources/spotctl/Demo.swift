@@ -13,7 +13,7 @@ struct Demo: AsyncParsableCommand {
     func run() async throws {
         try await runReportingErrors {
             _ = try await DemoRunner.run(directory: directory, context: ProcessContext.current) { line in
-                print(line)
+                Output.out(line)
                 fflush(nil)
             }
         }

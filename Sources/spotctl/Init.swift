@@ -15,9 +15,9 @@ struct Init: AsyncParsableCommand {
             let context = ProcessContext.current
             let report = try await RepositoryInitializer.create(directory: directory, cwd: context.workingDirectory,
                                                                identity: context.identity, now: context.clock.now())
-            print("Created the operations repository \(report.root.path)" + (report.commitID.map { " (commit \($0.prefix(12)))" } ?? ""))
-            for file in report.files { print("  \(file)") }
-            print("Next: edit spotctl.yaml (spotctl config check), then run spotctl snapshot with your cloud's credentials.")
+            Output.out("Created the operations repository \(report.root.path)" + (report.commitID.map { " (commit \($0.prefix(12)))" } ?? ""))
+            for file in report.files { Output.out("  \(file)") }
+            Output.out("Next: edit spotctl.yaml (spotctl config check), then run spotctl snapshot with your cloud's credentials.")
         }
     }
 }

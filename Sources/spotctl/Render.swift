@@ -37,10 +37,11 @@ struct Render: AsyncParsableCommand {
             if timings {
                 for phase in outcome.phases {
                     let line = phase.name.padding(toLength: 20, withPad: " ", startingAt: 0) + String(format: "%.3f s\n", phase.seconds)
-                    FileHandle.standardError.write(Data(line.utf8))
+                    Output.err(line, terminator: "")
                 }
             }
-            print(outcome.summaryLine)
+            for note in outcome.notes { Output.err("note: \(note)") }
+            Output.out(outcome.summaryLine)
         }
     }
 }

@@ -19,7 +19,8 @@ struct Simulate: AsyncParsableCommand {
     @Option(help: "The generator's seed.") var seed: UInt64 = 7
     @Option(name: .customLong("vms-per-host"), help: "Servers per host in a generated cloud (on average).") var vmsPerHost: Int = 10
     @Option(help: "The port to listen on (0: any free port).") var port: Int = 0
-    @Option(name: .customLong("clouds-yaml"), help: ArgumentHelp("Write a clouds.yaml with the cloud 'simulated'.", valueName: "FILE")) var cloudsYAML: String?
+    @Option(name: .customLong("clouds-yaml"), help: ArgumentHelp("Write a clouds.yaml with the cloud 'simulated' (an existing file is refused without --force).", valueName: "FILE")) var cloudsYAML: String?
+    @Flag(help: "Replace the --clouds-yaml file when it exists.") var force = false
     @Option(name: .customLong("max-microversion"), help: "The highest Nova microversion served.") var maxMicroversion: String = "2.96"
     @Option(name: .customLong("page-limit"), help: "Nova max_limit and NetBox MAX_PAGE_SIZE.") var pageLimit: Int = 1000
     @Option(name: .customLong("token-lifetime"), help: "Keystone token lifetime in seconds.") var tokenLifetime: Double = 3600
@@ -36,6 +37,7 @@ struct Simulate: AsyncParsableCommand {
             throw ValidationError("--scenario and --hosts cannot be used together: pick a scenario file or a generated cloud")
         }
         if let hosts, hosts < 1 { throw ValidationError("--hosts must be at least 1") }
+        if force && cloudsYAML == nil { throw ValidationError("--force replaces the --clouds-yaml file; give --clouds-yaml FILE too") }
         guard let version = Microversion(maxMicroversion), version >= Microversion.minimum else {
             throw ValidationError("--max-microversion \(maxMicroversion) is not a microversion such as 2.96")
         }
@@ -58,6 +60,7 @@ struct Simulate: AsyncParsableCommand {
             options.seed = seed
             options.vmsPerHost = vmsPerHost
             options.cloudsYAML = cloudsYAML
+            options.overwriteCloudsYAML = force
             options.saveState = saveState
             options.simulator.port = port
             options.simulator.novaMaxMicroversion = Microversion(maxMicroversion)!
@@ -71,17 +74,17 @@ struct Simulate: AsyncParsableCommand {
             if printScenario {
                 let data = try ScenarioFile.encode(try SimulatorLauncher.scenario(for: options, cwd: currentDirectory))
                 FileHandle.standardOutput.write(data)
-                print()
+                Output.out("")
                 return
             }
             let cloud = try await SimulatorLauncher.start(options, cwd: currentDirectory, clock: context.clock) { line in
-                print(line)
+                Output.out(line)
                 fflush(nil)
             }
             await waitForInterrupt()
             if let saveState {
                 try await SimulatorLauncher.saveState(of: cloud, to: saveState, cwd: currentDirectory)
-                FileHandle.standardError.write(Data("wrote the state to \(saveState)\n".utf8))
+                Output.err("wrote the state to \(saveState)")
             }
             await cloud.stop()
         }

@@ -28,16 +28,16 @@ struct Snapshot: AsyncParsableCommand {
             let showProgress = progress ?? (isatty(STDERR_FILENO) == 1 && environment["CI"] == nil)
             let outcome = try await Snapshotter.run(repository: repository, options: snapshotOptions, context: context) { line in
                 if showProgress || line.hasPrefix("note:") {
-                    FileHandle.standardError.write(Data((line + "\n").utf8))
+                    Output.err(line)
                 }
             }
             if timings {
                 for name in Snapshotter.Outcome.phaseNames {
                     let line = name.padding(toLength: 20, withPad: " ", startingAt: 0) + String(format: "%.3f s\n", outcome.phaseSeconds[name] ?? 0)
-                    FileHandle.standardError.write(Data(line.utf8))
+                    Output.err(line, terminator: "")
                 }
             }
-            print(outcome.summaryLine)
+            Output.out(outcome.summaryLine)
         }
     }
 }
@@ -58,7 +58,7 @@ struct Diff: AsyncParsableCommand {
         try await runReportingErrors {
             let repository = try OperationsRepository.locate(explicit: options.repo, from: ProcessContext.current.workingDirectory)
             let result = try await SnapshotComparer.compare(repository: repository, revisions: revisions)
-            print(SnapshotComparer.render(result), terminator: "")
+            Output.out(SnapshotComparer.render(result), terminator: "")
         }
     }
 }

@@ -28,10 +28,10 @@ func runReportingErrors(_ body: () async throws -> Void) async throws {
     do {
         try await body()
     } catch let error as SpotError {
-        FileHandle.standardError.write(Data((error.description + "\n").utf8))
+        Output.err(error.description)
         throw ExitCode(error.exitCode)
     } catch let errors as SpotErrors {
-        FileHandle.standardError.write(Data((errors.description + "\n").utf8))
+        Output.err(errors.description)
         throw ExitCode(errors.exitCode)
     }
 }

@@ -38,7 +38,7 @@ import TestSupport
     @Test func faultsSetAtRunTime429WithRetryAfterAndDroppedConnections() async throws {
         try await SimulatorFixture.run(Scenario(name: "faults")) { sim in
             let token = try await sim.token()
-            let added = try await http("POST", sim.base + "/__sim/faults",
+            let added = try await http("POST", sim.base + "/__sim/faults", headers: sim.control,
                                        json: ["service": "keystone", "path": "/identity/v3/projects", "status": 429, "retry_after": 3, "remaining": 1])
             #expect(added.status == 201)
             let limited = try await sim.get("/identity/v3/projects", token: token)
@@ -46,19 +46,19 @@ import TestSupport
             #expect(limited.header("Retry-After") == "3")
             #expect(try await sim.get("/identity/v3/projects", token: token).status == 200)
 
-            let drop = try await http("POST", sim.base + "/__sim/faults", json: ["service": "keystone", "drop": true]).object()
+            let drop = try await http("POST", sim.base + "/__sim/faults", headers: sim.control, json: ["service": "keystone", "drop": true]).object()
             let dropID = try #require((drop["fault"] as? [String: Any])?["id"] as? Int)
             // curl, because URLSession quietly retries a request whose connection was dropped.
             let dropped = try await runProcessOffPool(URL(fileURLWithPath: "/usr/bin/curl"), ["-s", "-H", "X-Auth-Token: \(token)", sim.base + "/identity/v3/projects"])
             #expect(dropped.status == 52) // curl: empty reply from server
-            #expect(try await http("DELETE", sim.base + "/__sim/faults/\(dropID)").status == 204)
+            #expect(try await http("DELETE", sim.base + "/__sim/faults/\(dropID)", headers: sim.control).status == 204)
             #expect(try await sim.get("/identity/v3/projects", token: token).status == 200)
 
-            _ = try await http("POST", sim.base + "/__sim/faults", json: ["service": "keystone", "latency_ms": 3000])
+            _ = try await http("POST", sim.base + "/__sim/faults", headers: sim.control, json: ["service": "keystone", "latency_ms": 3000])
             let slow = try await runProcessOffPool(URL(fileURLWithPath: "/usr/bin/curl"),
                                       ["-s", "--max-time", "0.5", "-H", "X-Auth-Token: \(token)", sim.base + "/identity/v3/projects"])
             #expect(slow.status == 28) // curl: operation timed out
-            let cleared = try await http("DELETE", sim.base + "/__sim/faults")
+            let cleared = try await http("DELETE", sim.base + "/__sim/faults", headers: sim.control)
             #expect(cleared.status == 204)
             #expect(try await sim.get("/identity/v3/projects", token: token).status == 200)
         }
@@ -69,28 +69,28 @@ import TestSupport
             let token = try await sim.token()
             for _ in 0..<3 { _ = try await sim.get("/identity/v3/projects", token: token) }
             _ = try await sim.get("/identity/v3/projects/abc", token: token)
-            let stats = try await http("GET", sim.base + "/__sim/stats").object()
+            let stats = try await http("GET", sim.base + "/__sim/stats", headers: sim.control).object()
             let keystone = try #require((stats["services"] as? [String: Any])?["keystone"] as? [String: Any])
             let routes = try #require(keystone["routes"] as? [String: Int])
             #expect(routes["GET /identity/v3/projects"] == 3)
             #expect(routes["POST /identity/v3/auth/tokens"] == 1)
             #expect(keystone["total"] as? Int == 5)
-            #expect(try await http("DELETE", sim.base + "/__sim/stats").status == 204)
+            #expect(try await http("DELETE", sim.base + "/__sim/stats", headers: sim.control).status == 204)
             #expect(await sim.cloud.state.statistics().total == 0)
         }
     }
 
     @Test func theStateCanBeReadBackAsAScenarioAndReplaced() async throws {
         try await SimulatorFixture.run(DemoScenario.load()) { sim in
-            let result = try await http("GET", sim.base + "/__sim/state")
+            let result = try await http("GET", sim.base + "/__sim/state", headers: sim.control)
             #expect(result.status == 200)
             var scenario = try ScenarioFile.decode(result.body, name: "state")
             #expect(scenario == DemoScenario.load())
             scenario.aggregates[0].hosts.append("CA1-ESC812-103")
-            let put = try await http("PUT", sim.base + "/__sim/state", body: try ScenarioFile.encode(scenario))
+            let put = try await http("PUT", sim.base + "/__sim/state", headers: sim.control, body: try ScenarioFile.encode(scenario))
             #expect(put.status == 204)
             #expect(await sim.cloud.state.world.aggregates[0].hosts.contains("CA1-ESC812-103"))
-            #expect(try await http("GET", sim.base + "/__sim/nothing").status == 404)
+            #expect(try await http("GET", sim.base + "/__sim/nothing", headers: sim.control).status == 404)
         }
     }
 
@@ -101,7 +101,7 @@ import TestSupport
             let token = try await sim.token()
             #expect(try await sim.get("/identity/v3/projects", token: token).status == 200)
             // The simulator's clock moves on by the lifetime, with no waiting.
-            #expect(try await http("POST", sim.base + "/__sim/clock", json: ["advance_seconds": 601]).status == 200)
+            #expect(try await http("POST", sim.base + "/__sim/clock", headers: sim.control, json: ["advance_seconds": 601]).status == 200)
             let expired = try await sim.get("/identity/v3/projects", token: token)
             #expect(expired.status == 401)
             #expect((try expired.object()["error"] as? [String: Any])?["title"] as? String == "Unauthorized")
@@ -182,7 +182,7 @@ import TestSupport
                 ("hyperstack", "/hyperstack/v1/core/images", "error_reason"),
             ]
             for call in calls {
-                _ = try await http("POST", sim.base + "/__sim/faults",
+                _ = try await http("POST", sim.base + "/__sim/faults", headers: sim.control,
                                    json: ["service": call.service, "status": status, "retry_after": 2, "remaining": 1])
                 let result = try await http("GET", sim.base + call.path)
                 #expect(result.status == status, "\(call.service)")

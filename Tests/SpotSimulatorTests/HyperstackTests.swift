@@ -146,7 +146,7 @@ extension SimulatorFixture {
             #expect(vm.userData == "#cloud-config\nruncmd: [echo hello]\n")
             #expect(server.userData == Data("#cloud-config\nruncmd: [echo hello]\n".utf8).base64EncodedString())
             // The control endpoint shows the same state.
-            let state = try await http("GET", sim.base + "/__sim/state").value()
+            let state = try await http("GET", sim.base + "/__sim/state", headers: sim.control).value()
             let servers = try #require(state["servers"]?.array)
             #expect(servers.contains { $0["name"] == "runpod-ca1-gpu-10" && $0["host"] == "CA1-GPU-10" })
             // Once ACTIVE the VM has its fixed IP.

@@ -118,7 +118,7 @@ import TestSupport
             let gone = try await cloud.call("GET", "/network/v2.0/ports/\(id)")
             #expect(gone.status == 404)
             #expect(try NovaTestCloud.body(gone)["NeutronError"]?["type"] == "PortNotFound")
-            let state = try JSONDecoder().decode(Scenario.self, from: try await http("GET", cloud.base + "/__sim/state").body)
+            let state = try JSONDecoder().decode(Scenario.self, from: try await http("GET", cloud.base + "/__sim/state", headers: cloud.control).body)
             #expect(!state.ports.contains { $0.id == id })
 
             // Deleting an attached port takes its address off the server.

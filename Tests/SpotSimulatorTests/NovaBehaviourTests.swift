@@ -34,7 +34,7 @@ import TestSupport
             #expect(try NovaTestCloud.body(second) == ["conflictingRequest": ["code": 409, "message": "Aggregate 1 already has host gpu-c."]])
             #expect(second.header("Content-Type")?.hasPrefix("application/json") == true)
             // The world changed: the control endpoint and a fresh show agree.
-            let state = try JSONDecoder().decode(Scenario.self, from: try await http("GET", cloud.base + "/__sim/state").body)
+            let state = try JSONDecoder().decode(Scenario.self, from: try await http("GET", cloud.base + "/__sim/state", headers: cloud.control).body)
             #expect(state.aggregates.first { $0.id == 1 }?.hosts == ["gpu-a", "gpu-b", "gpu-c"])
             let show = try await cloud.get("/compute/v2.1/os-aggregates/1")
             #expect(show["aggregate"]?["hosts"] == ["gpu-a", "gpu-b", "gpu-c"])
@@ -265,7 +265,7 @@ import TestSupport
             #expect(addresses.last?["OS-EXT-IPS-MAC:mac_addr"] == "fa:16:3e:00:00:20")
             let listed = try await cloud.get(path)
             #expect(listed["interfaceAttachments"]?.array?.compactMap { $0["port_id"]?.string } == [NovaWorld.sparePort])
-            let state = try JSONDecoder().decode(Scenario.self, from: try await http("GET", cloud.base + "/__sim/state").body)
+            let state = try JSONDecoder().decode(Scenario.self, from: try await http("GET", cloud.base + "/__sim/state", headers: cloud.control).body)
             #expect(state.ports.first { $0.id == NovaWorld.sparePort }?.deviceID == server)
 
             let again = try await cloud.call("POST", path, json: ["interfaceAttachment": ["port_id": NovaWorld.sparePort]])
@@ -326,7 +326,7 @@ import TestSupport
 
     @Test func injectedFaultsUseNovasBody() async throws {
         try await NovaTestCloud.run { cloud in
-            _ = try await http("POST", cloud.base + "/__sim/faults", json: ["service": "nova", "status": 429, "retry_after": 3, "remaining": 1])
+            _ = try await http("POST", cloud.base + "/__sim/faults", headers: cloud.control, json: ["service": "nova", "status": 429, "retry_after": 3, "remaining": 1])
             let limited = try await cloud.call("GET", "/compute/v2.1/servers")
             #expect(limited.status == 429)
             let body = try NovaTestCloud.body(limited)

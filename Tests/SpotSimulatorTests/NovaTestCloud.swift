@@ -104,6 +104,8 @@ struct NovaTestCloud {
     }
 
     var base: String { sim.base }
+    /// The header the control endpoints need.
+    var control: [String: String] { sim.control }
 
     /// A request to `path` (absolute, or relative to `base`) with the token and a microversion.
     func call(_ method: String, _ path: String, version: String? = nil, json: Any? = nil,

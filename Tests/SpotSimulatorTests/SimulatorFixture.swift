@@ -21,6 +21,9 @@ struct SimulatorFixture: Sendable {
 
     public var base: String { cloud.baseURL }
 
+    /// The header the control endpoints (`/__sim/`) need: the simulator's own token.
+    public var control: [String: String] { ["X-Simulator-Token": cloud.controlToken] }
+
     /// A project-scoped token for the scenario's admin user (password method, user by name).
     public func token() async throws -> String {
         let c = await cloud.state.world.credentials

@@ -64,7 +64,9 @@ public struct InventoryError: Error, Sendable, Hashable, CustomStringConvertible
 ///     inventory/firewalls.json         Hyperstack firewalls and attachments (likewise)
 ///
 /// Files are pretty-printed JSON with sorted keys and sorted lists, so the same facts always give
-/// the same bytes. Host file names are `SafeFileName`s.
+/// the same bytes. Host file names are `SafeFileName`s: the percent-encoded name, or for a name
+/// longer than 200 bytes encoded, its first characters, `~` and a SHA-256 of the whole name; the
+/// host's name is the `name` inside the file, never read back from the file name.
 public enum InventoryFiles {
     public static let formatVersion = FormatVersion(1, 0)
     public static let directory = "inventory"
@@ -156,6 +158,13 @@ public enum InventoryFiles {
         return encoder
     }
 
+    /// A text as the inventory's encoder writes it inside a JSON string (quotes removed), for the
+    /// secret scan, which searches every form a secret can take in these files.
+    public static func jsonString(_ text: String) -> String {
+        let data = (try? encoder().encode(text)) ?? Data()
+        return data.count >= 2 ? String(decoding: data.dropFirst().dropLast(), as: UTF8.self) : text
+    }
+
     static func encode<T: Encodable>(_ value: T) -> Data {
         // Encoding plain Codable values into JSON cannot fail; a failure is a bug.
         var data = try! encoder().encode(value)
@@ -221,6 +230,12 @@ public enum InventoryFiles {
         for (key, device) in devicesByName where !joined.contains(key) && !hostNames.contains(device.name) {
             documents.append(HostDocument(formatVersion: formatVersion, name: device.name, service: nil, hypervisors: [],
                                           device: device, servers: []))
+        }
+        // Two hosts never share a file: only a SHA-256 collision between two long names could
+        // make them (`SafeFileName`), and then one host's file must not silently replace the other's.
+        if let (first, second) = SafeFileName.collision(among: documents.map(\.name)) {
+            preconditionFailure("bug: hosts \"\(first)\" and \"\(second)\" have the same file name \(hostPath(first)) "
+                                + "(a SHA-256 collision); nothing was written; please report it")
         }
         // Host files are most of a snapshot: encoded on every core.
         let encoded = parallelMap(documents) { document in (hostPath(document.name), encode(document)) }

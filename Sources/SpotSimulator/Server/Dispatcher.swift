@@ -34,6 +34,11 @@ final class Dispatcher: Sendable {
             headers[name] = headers[name].map { $0 + ", " + field.value } ?? field.value
         }
         let scheme = state.options.tls ? "https" : "http"
+        // DNS rebinding: a web page whose name now points at 127.0.0.1 reaches the simulator with
+        // its own name in Host. Only loopback names are served.
+        if let refusal = ControlHandler.refusingHost(request.head.authority ?? headers["host"]) {
+            return Self.response(from: refusal)
+        }
         let host = request.head.authority ?? headers["host"] ?? "127.0.0.1"
         let method = request.method.rawValue
         let path = "/" + segments.joined(separator: "/")
@@ -50,6 +55,9 @@ final class Dispatcher: Sendable {
             let simRequest = SimRequest(method: method, path: path, rawPath: rawPath, segments: Array(segments.dropFirst()),
                                         query: QueryString.parse(request.uri.query), headers: headers, body: body,
                                         baseURL: "\(scheme)://\(host)", rawQuery: request.uri.query)
+            if let refusal = ControlHandler.refusingToken(simRequest, expected: state.options.controlToken) {
+                return Self.response(from: refusal)
+            }
             return Self.response(from: await control.handle(simRequest, state: state))
         }
         guard let service = SimulatorService(prefix: first), let handler = handlers[service] else {

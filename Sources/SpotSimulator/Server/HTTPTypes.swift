@@ -116,6 +116,7 @@ enum HTTPStatusText {
         case 406: return "Not Acceptable"
         case 409: return "Conflict"
         case 412: return "Precondition Failed"
+        case 421: return "Misdirected Request"
         case 429: return "Too Many Requests"
         case 500: return "Internal Server Error"
         case 502: return "Bad Gateway"

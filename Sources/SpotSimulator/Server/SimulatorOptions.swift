@@ -20,6 +20,9 @@ public struct SimulatorOptions: Sendable {
     public var tlsDirectory: URL?
     /// Faults in force from the start.
     public var faults: [FaultRule] = []
+    /// The token the control endpoints (`/__sim/`) require in `X-Simulator-Token`: random, made
+    /// for each simulator (see `SimulatedCloud.controlToken`).
+    public var controlToken: String = ControlHandler.makeToken()
 
     public init() {}
 }

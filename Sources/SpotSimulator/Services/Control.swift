@@ -1,8 +1,63 @@
 import Foundation
 
-/// The control endpoints under `/__sim/` (no token needed): request statistics, faults, and the
-/// world's state. Documented in docs/simulator.md.
+extension SimulatedCloud {
+    /// The token the control endpoints require in `X-Simulator-Token` (`spotctl simulate`
+    /// prints it as `SPOTCTL_SIMULATOR_TOKEN`).
+    public var controlToken: String { state.options.controlToken }
+}
+
+/// The control endpoints under `/__sim/`: request statistics, faults, the clock and the world's
+/// state (which holds the simulated credentials). Every one but `GET /__sim/health` needs the
+/// simulator's own token in `X-Simulator-Token`, and like every route of the simulator they
+/// answer only requests addressed to a loopback name. Documented in docs/simulator.md.
 struct ControlHandler: Sendable {
+    static let tokenHeader = "X-Simulator-Token"
+
+    /// 32 random bytes in hex.
+    static func makeToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<4).map { _ in
+            let word = generator.next() as UInt64
+            let hex = String(word, radix: 16)
+            return String(repeating: "0", count: 16 - hex.count) + hex
+        }.joined()
+    }
+
+    /// The names a request may be addressed to: loopback only, with any port.
+    static let loopbackNames: Set<String> = ["localhost", "127.0.0.1", "[::1]"]
+
+    /// A 421 answer unless `host` (the `Host` header or HTTP/2 authority) names loopback; a
+    /// request without one (HTTP/1.0) is served.
+    static func refusingHost(_ host: String?) -> SimResponse? {
+        guard let host else { return nil }
+        var name = host.trimmingCharacters(in: .whitespaces).lowercased()
+        if name.hasPrefix("[") {
+            if let end = name.firstIndex(of: "]") { name = String(name[...end]) }
+        } else if let colon = name.lastIndex(of: ":") {
+            name = String(name[..<colon])
+        }
+        guard !loopbackNames.contains(name) else { return nil }
+        return .json(421, ["error": .string(
+            "the simulator answers requests addressed to localhost, 127.0.0.1 or [::1] only, not Host \(host) "
+                + "(a protection against DNS rebinding); use http://127.0.0.1:PORT as printed by spotctl simulate")])
+    }
+
+    /// A 401 answer unless the control request carries the simulator's token (`GET /__sim/health`
+    /// needs none).
+    static func refusingToken(_ request: SimRequest, expected: String) -> SimResponse? {
+        if request.method == "GET" && request.segments == ["health"] { return nil }
+        let given = Array((request.header(tokenHeader) ?? "").utf8)
+        let wanted = Array(expected.utf8)
+        // Compared in time that does not depend on where the first difference is.
+        var difference = given.count ^ wanted.count
+        for index in wanted.indices { difference |= Int(wanted[index] ^ (index < given.count ? given[index] : 0)) }
+        guard difference != 0 else { return nil }
+        let what = given.isEmpty ? "no \(tokenHeader) header" : "a wrong \(tokenHeader)"
+        return .json(401, ["error": .string(
+            "\(request.method) \(request.path) needs the simulator's token and the request had \(what); send the header "
+                + "\(tokenHeader): $SPOTCTL_SIMULATOR_TOKEN (printed by spotctl simulate; SimulatedCloud.controlToken in tests)")])
+    }
+
     func handle(_ request: SimRequest, state: CloudState) async -> SimResponse {
         switch (request.method, request.segments) {
         case ("GET", []), ("GET", ["health"]):
