@@ -1,6 +1,7 @@
 public import Foundation
 public import SpotKit
 public import SpotSimulator
+import SpotSupport
 
 /// `spotctl simulate`: starts the simulated cloud and says what a client needs.
 public enum SimulatorLauncher {
@@ -65,13 +66,21 @@ public enum SimulatorLauncher {
         print("export SPOTCTL_SIMULATOR_TOKEN=\(shellQuote(cloud.controlToken))")
         if let path = options.cloudsYAML {
             let url = URL(fileURLWithPath: path, relativeTo: cwd)
+            // Owner-only from its first byte. With --force, written beside and renamed over (a link
+            // at the path is replaced, not followed); without it, created only if nothing is there
+            // (a file that appeared since the check above is not replaced either).
+            let bytes = Array(await cloud.cloudsYAML().utf8)
             do {
-                // Owner-only, written beside and renamed over (a link at the path is replaced, not followed).
-                try Data(await cloud.cloudsYAML().utf8).write(to: url, options: [.atomic])
-                try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: url.path)
-            } catch {
+                if options.overwriteCloudsYAML {
+                    try SafeFile.write(bytes, to: url.path, mode: 0o600)
+                } else if try !SafeFile.create(bytes, at: url.path, mode: 0o600) {
+                    await cloud.stop()
+                    throw SpotError("--clouds-yaml \(url.path) already exists; spotctl simulate leaves it as it is",
+                                    hint: "name another file, or pass --force to replace it")
+                }
+            } catch let error as SafeFile.Failure {
                 await cloud.stop()
-                throw SpotError("cannot write \(url.path): \(error.localizedDescription)")
+                throw SpotError("cannot write \(url.path): \(error.message)")
             }
             print("# wrote the cloud \"simulated\" to \(url.path): use `openstack --os-cloud simulated …` with OS_CLIENT_CONFIG_FILE=\(url.path)")
         }
