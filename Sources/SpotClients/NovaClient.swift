@@ -162,8 +162,10 @@ public struct NovaClient: Sendable {
         let version = try await microversion()
         let url = URLText.join(try await session.endpoint(type: "compute"), "os-aggregates/\(id)/action")
         let body = (try? JSONSerialization.data(withJSONObject: action, options: [.sortedKeys])) ?? Data()
+        // Repeating add_host or remove_host is harmless: the repeat answers 409 or 404, which
+        // addHost/removeHost turn into success once the aggregate read back agrees.
         let response = try await session.send(caller, "POST", url, headers: headers(version) + [("Content-Type", "application/json")],
-                                              body: body)
+                                              body: body, repetition: .idempotent)
         let wrapper = try caller.decode(AggregateWrapper.self, from: response, method: "POST", url: url, redactor: await session.redactor())
         return wrapper.aggregate.model
     }
