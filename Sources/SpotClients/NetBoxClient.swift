@@ -49,8 +49,20 @@ public struct NetBoxClient: Sendable {
             let page = try caller.decode(DevicePage.self, from: response, method: "GET", url: url, redactor: redactor)
             devices += page.results.map(\.model)
             progress?(devices.count)
-            guard let link = page.next, !page.results.isEmpty,
-                  let next = URLText.nextPage(base: base, ownQuery: query, link: link) else { break }
+            guard let link = page.next, !page.results.isEmpty else {
+                // NetBox counts every device the query matches (null in cursor mode): a listing
+                // that ends with another number lost or gained pages on the way.
+                if let count = page.count, count != devices.count {
+                    throw ClientError(service: "NetBox", method: "GET", path: redactor.redact(HTTPTransport.pathAndQuery(url)),
+                                      status: response.status,
+                                      message: "NetBox counts \(count) devices but the listing returned \(devices.count): a page was lost, or devices changed while they were read; run it again", attempts: 1)
+                }
+                break
+            }
+            guard let next = URLText.nextPage(base: base, ownQuery: query, link: link) else {
+                throw ClientError(service: "NetBox", method: "GET", path: redactor.redact(HTTPTransport.pathAndQuery(url)),
+                                  status: response.status, message: redactor.redact(URLText.unusableNextLink(link)), attempts: 1)
+            }
             guard seen.insert(next).inserted else {
                 throw ClientError(service: "NetBox", method: "GET", path: HTTPTransport.pathAndQuery(next), status: response.status,
                                   message: "the next link leads back to a page already read", attempts: 1)
