@@ -16,14 +16,19 @@ public struct ClientError: Error, Equatable, Sendable, CustomStringConvertible {
     public let message: String
     /// How many times the request was sent.
     public let attempts: Int
+    /// A request that is not idempotent failed, but the caller's read-back showed it took effect
+    /// (see `Repetition.checked`): it was not sent again, and its result is to be read back.
+    public let tookEffect: Bool
 
-    public init(service: String, method: String, path: String, status: Int?, message: String, attempts: Int) {
+    public init(service: String, method: String, path: String, status: Int?, message: String, attempts: Int,
+                tookEffect: Bool = false) {
         self.service = service
         self.method = method
         self.path = path
         self.status = status
         self.message = message
         self.attempts = attempts
+        self.tookEffect = tookEffect
     }
 
     /// `Nova GET /compute/v2.1/servers/detail?all_tenants=1&limit=1000: 503 Service Unavailable:
@@ -51,11 +56,12 @@ public struct ClientError: Error, Equatable, Sendable, CustomStringConvertible {
 
 /// How the clients talk to services: timeouts, retries and TLS.
 public struct ClientOptions: Sendable {
-    /// The timeout of one attempt, in seconds (connecting, waiting for the answer, and any pause
-    /// while reading it).
+    /// The overall deadline of one attempt, in seconds: connecting, waiting for the answer and
+    /// reading all of its body (a body that trickles in does not stretch it).
     public var timeoutSeconds: Double = 30
     /// Attempts in all (the first one included) for failures worth retrying: connection errors,
-    /// timeouts, 429, 502, 503 and 504.
+    /// timeouts, 429, 502, 503 and 504; a request that is not idempotent is retried only as its
+    /// `Repetition` allows.
     public var maxAttempts: Int = 4
     /// The backoff before retry n is a random delay in 0...min(maxDelay, baseDelay * 2^(n-1))
     /// ("full jitter"); a `Retry-After` on 429 or 503 is honoured instead, capped at `maxDelay`.

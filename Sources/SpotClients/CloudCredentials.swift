@@ -204,14 +204,21 @@ public enum CredentialsResolver {
     }
 }
 
-/// A NetBox or Hyperstack endpoint with its key, or why it is not configured.
+/// A NetBox or Hyperstack endpoint with its key and its own TLS settings (never OpenStack's
+/// `verify`), or why it is not configured.
 public struct ServiceCredentials: Sendable, Hashable {
     public let url: String
     public let key: Secret
+    /// TLS certificate verification (`netbox.verify`, `hyperstack.verify`).
+    public var verifyTLS: Bool
+    /// A CA bundle trusted besides the system's roots (`netbox.ca_file`, `hyperstack.ca_file`).
+    public var caFile: String?
 
-    public init(url: String, key: Secret) {
+    public init(url: String, key: Secret, verifyTLS: Bool = true, caFile: String? = nil) {
         self.url = url
         self.key = key
+        self.verifyTLS = verifyTLS
+        self.caFile = caFile
     }
 }
 
@@ -236,7 +243,8 @@ extension CredentialsResolver {
         case (nil, nil): return .notConfigured(reason: "NETBOX_URL and \(settings.tokenEnv) are not set")
         case (nil, _): return .notConfigured(reason: "NETBOX_URL is not set")
         case (_, nil): return .notConfigured(reason: "\(settings.tokenEnv) is not set" + (settings.tokenFile.map { " and \($0) is missing" } ?? ""))
-        case (let url?, let key?): return .configured(ServiceCredentials(url: url, key: key))
+        case (let url?, let key?):
+            return .configured(ServiceCredentials(url: url, key: key, verifyTLS: settings.verify, caFile: settings.caFile))
         }
     }
 
@@ -247,7 +255,7 @@ extension CredentialsResolver {
         guard let key = try secret(variable: settings.apiKeyEnv, file: settings.apiKeyFile, environment: environment, readFile: readFile) else {
             return .notConfigured(reason: "\(settings.apiKeyEnv) is not set")
         }
-        return .configured(ServiceCredentials(url: url, key: key))
+        return .configured(ServiceCredentials(url: url, key: key, verifyTLS: settings.verify, caFile: settings.caFile))
     }
 
     /// The RunPod key, when configured.

@@ -15,9 +15,23 @@ public struct CloudSources: Sendable {
         openStack.secrets + [netBox.credentials?.key, hyperstack.credentials?.key, runPodKey].compactMap { $0 }
     }
 
-    /// Sources that are not configured, and what that means.
+    /// Sources that are not configured, and what that means; and a warning for each source whose
+    /// TLS certificates are not verified.
     public var notes: [String] {
         var notes: [String] = []
+        let insecure = ": whoever answers at that address gets the credentials and can forge the answers; turn verification on and trust the service's CA instead"
+        if !openStack.verify {
+            notes.append("warning: TLS certificate verification is OFF for OpenStack (`verify: false` in clouds.yaml or OS_INSECURE)" + insecure
+                         + " (`cacert` in clouds.yaml or OS_CACERT)")
+        }
+        if let credentials = netBox.credentials, !credentials.verifyTLS {
+            notes.append("warning: TLS certificate verification is OFF for NetBox (`netbox.verify: false` in spotctl.yaml)" + insecure
+                         + " (`netbox.ca_file`)")
+        }
+        if let credentials = hyperstack.credentials, !credentials.verifyTLS {
+            notes.append("warning: TLS certificate verification is OFF for Hyperstack (`hyperstack.verify: false` in spotctl.yaml)" + insecure
+                         + " (`hyperstack.ca_file`)")
+        }
         if case .notConfigured(let reason) = netBox {
             notes.append("NetBox is not configured (\(reason)): GPU types come from aggregates only, no tenants or reconciliation")
         }
@@ -77,12 +91,17 @@ public struct CloudReadError: Error, Sendable, CustomStringConvertible {
 }
 
 /// Reads the cloud: all of it for a snapshot, or only the aggregates and the hosts a change
-/// touches (apply's re-read and verification). One HTTP transport, shared by every client,
-/// whose request count the caller can read; `shutdown()` when done.
+/// touches (apply's re-read and verification). One HTTP transport per source, each with that
+/// source's own timeout and TLS settings (OpenStack's `verify: false` never reaches NetBox or
+/// Hyperstack), whose request counts the caller can read together; `shutdown()` when done.
 public final class CloudReader: Sendable {
     public let configuration: Configuration
     public let sources: CloudSources
+    /// OpenStack's transport (Keystone, Nova, Neutron).
     public let transport: HTTPTransport
+    /// NetBox's and Hyperstack's, when configured.
+    public let netBoxTransport: HTTPTransport?
+    public let hyperstackTransport: HTTPTransport?
     let session: OpenStackSession
     /// One Nova client, so that the microversion is negotiated once.
     let nova: NovaClient
@@ -90,20 +109,56 @@ public final class CloudReader: Sendable {
     public init(configuration: Configuration, sources: CloudSources, options: ClientOptions = ClientOptions()) throws(ClientError) {
         self.configuration = configuration
         self.sources = sources
-        var options = options
-        options.timeoutSeconds = Double(configuration.openstack.timeoutSeconds)
-        transport = try HTTPTransport(options: options.applying(sources.openStack))
-        transport.protect(sources.secrets)
+        var openStackOptions = options
+        openStackOptions.timeoutSeconds = Double(configuration.openstack.timeoutSeconds)
+        let transport = try HTTPTransport(options: openStackOptions.applying(sources.openStack))
+        /// A service's own TLS settings; its CA bundle defaults to OpenStack's (a bundle only adds
+        /// trust, it never turns checking off).
+        func serviceTransport(_ credentials: ServiceCredentials?, timeout: Int) throws(ClientError) -> HTTPTransport? {
+            guard let credentials else { return nil }
+            var serviceOptions = options
+            serviceOptions.timeoutSeconds = Double(timeout)
+            serviceOptions.verifyTLS = options.verifyTLS && credentials.verifyTLS
+            serviceOptions.caFile = credentials.caFile ?? options.caFile ?? sources.openStack.caFile
+            return try HTTPTransport(options: serviceOptions)
+        }
+        let netBoxTransport: HTTPTransport?
+        let hyperstackTransport: HTTPTransport?
+        do throws(ClientError) {
+            netBoxTransport = try serviceTransport(sources.netBox.credentials, timeout: configuration.netbox.timeoutSeconds)
+            do throws(ClientError) {
+                hyperstackTransport = try serviceTransport(sources.hyperstack.credentials, timeout: configuration.hyperstack.timeoutSeconds)
+            } catch {
+                if let netBoxTransport { Task { await netBoxTransport.shutdown() } }
+                throw error
+            }
+        } catch {
+            Task { await transport.shutdown() }
+            throw error
+        }
+        for each in [transport, netBoxTransport, hyperstackTransport].compactMap({ $0 }) { each.protect(sources.secrets) }
+        self.transport = transport
+        self.netBoxTransport = netBoxTransport
+        self.hyperstackTransport = hyperstackTransport
         session = OpenStackSession(credentials: sources.openStack, transport: transport)
         nova = NovaClient(session: session, pageSize: configuration.openstack.pageSize)
     }
 
+    private var transports: [HTTPTransport] {
+        [transport, netBoxTransport, hyperstackTransport].compactMap { $0 }
+    }
+
+    /// Requests sent so far by every source, each retry counted.
     public var requestCount: Int {
-        get async { await transport.requestCount }
+        get async {
+            var total = 0
+            for each in transports { total += await each.requestCount }
+            return total
+        }
     }
 
     public func shutdown() async {
-        await transport.shutdown()
+        for each in transports { await each.shutdown() }
     }
 
     /// Authenticates and negotiates the Nova microversion (once; later calls reuse it).
@@ -123,9 +178,12 @@ public final class CloudReader: Sendable {
         let nova = self.nova
         let keystone = KeystoneClient(session: session)
         let configuration = self.configuration
-        let transport = self.transport
+        let netBoxTransport = self.netBoxTransport
+        let hyperstackTransport = self.hyperstackTransport
         let netBox = sources.netBox
         let hyperstack = sources.hyperstack
+        // The allow-list, and the capacity field the rules read.
+        let customFields = configuration.netbox.customFields + [configuration.capacity.netboxCustomField].compactMap { $0 }
 
         async let aggregates = nova.aggregates()
         async let services = nova.computeServices()
@@ -134,12 +192,13 @@ public final class CloudReader: Sendable {
         async let projects = keystone.projects()
         async let servers = nova.servers(progress: { count in report("OpenStack: \(count) servers") })
         async let devices: [NetBoxDevice]? = {
-            guard let credentials = netBox.credentials else { return nil }
-            let client = NetBoxClient(credentials: credentials, transport: transport, pageSize: configuration.netbox.pageSize)
+            guard let credentials = netBox.credentials, let transport = netBoxTransport else { return nil }
+            let client = NetBoxClient(credentials: credentials, transport: transport, pageSize: configuration.netbox.pageSize,
+                                      customFields: customFields)
             return try await client.devices(progress: { count in report("NetBox: \(count) devices") })
         }()
         async let hyperstackFacts: ([HyperstackImage], [HyperstackFirewall])? = {
-            guard let credentials = hyperstack.credentials else { return nil }
+            guard let credentials = hyperstack.credentials, let transport = hyperstackTransport else { return nil }
             let client = HyperstackClient(credentials: credentials, transport: transport)
             let images = try await client.images()
             var firewalls: [HyperstackFirewall] = []

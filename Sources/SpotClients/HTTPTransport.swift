@@ -5,11 +5,16 @@ import NIOHTTP1
 import NIOSSL
 import Synchronization
 
-/// The one HTTP client every service client shares: one AsyncHTTPClient `HTTPClient` with TLS
-/// verification on (plus the CA bundle of the options), a timeout on every attempt, and retries
+/// An HTTP client for one service or a group of services with the same TLS settings: one
+/// AsyncHTTPClient `HTTPClient` with TLS verification on (plus the CA bundle of the options), an
+/// overall deadline on every attempt (connecting, the headers and the whole body), and retries
 /// with exponential backoff and full jitter on connection errors, timeouts, 429 (honouring
 /// `Retry-After`), 502, 503 and 504. Redirects are not followed, so a token or key is never sent
 /// to another host.
+///
+/// Only idempotent requests are retried blindly (see `Repetition`): a POST that may have reached
+/// the service (a timeout, a dropped connection, a 502/503/504) is sent again only when the
+/// caller's read-back says it did not take effect.
 ///
 /// Call `shutdown()` when done.
 public final class HTTPTransport: Sendable {
@@ -104,46 +109,87 @@ public final class HTTPTransport: Sendable {
         var url: String
         var headers: [(String, String)] = []
         var body: Data? = nil
+        /// Whether the request may be sent again; by default from its method.
+        var repetition: Repetition? = nil
+    }
+
+    /// The final answer of a request, how many times it was sent, and, when a retryable answer
+    /// was not retried because the request is not idempotent, why.
+    struct Sent: Sendable {
+        let response: Response
+        let attempts: Int
+        let notRepeated: String?
     }
 
     static let maxBodyBytes = 512 * 1024 * 1024
 
     /// Sends a request, retrying what is worth retrying, and returns the final answer whatever its
     /// status, with the number of attempts. Throws only when no answer came (connection errors,
-    /// timeouts, TLS failures), after the retries.
-    func send(_ request: Request, redactor given: Redactor) async throws(ClientError) -> (Response, attempts: Int) {
+    /// timeouts, TLS failures), after the retries, or when a request that is not idempotent may
+    /// have taken effect (see `Repetition`).
+    func send(_ request: Request, redactor given: Redactor) async throws(ClientError) -> Sent {
         var redactor: Redactor { self.redactor(adding: given) }
         let maxAttempts = max(1, options.maxAttempts)
         let path = Self.pathAndQuery(request.url)
+        let repetition = request.repetition ?? Repetition.default(for: request.method)
+        func failure(_ message: String, status: Int? = nil, attempts: Int, tookEffect: Bool = false) -> ClientError {
+            ClientError(service: request.service, method: request.method, path: redactor.redact(path), status: status,
+                        message: redactor.redact(message), attempts: attempts, tookEffect: tookEffect)
+        }
         var attempt = 0
         while true {
             attempt += 1
-            if Task.isCancelled {
-                throw ClientError(service: request.service, method: request.method, path: redactor.redact(path),
-                                  status: nil, message: "cancelled", attempts: attempt - 1)
-            }
+            if Task.isCancelled { throw failure("cancelled", attempts: attempt - 1) }
             state.countRequest()
             let outcome = await sendOnce(request)
             var delay: Double?
+            // What went wrong, when the request may have reached the service and done its work.
+            var afterReaching: (what: String, status: Int?, response: Response?)?
             switch outcome {
             case .success(let response):
                 guard Self.retryableStatuses.contains(response.status), attempt < maxAttempts else {
-                    return (response, attempt)
+                    return Sent(response: response, attempts: attempt, notRepeated: nil)
                 }
                 delay = retryAfter(response) ?? backoff(attempt: attempt)
-            case .failure(let failure):
-                guard failure.retryable, attempt < maxAttempts else {
-                    throw ClientError(service: request.service, method: request.method, path: redactor.redact(path),
-                                      status: nil, message: redactor.redact(failure.message), attempts: attempt)
+                // A 429 is a refusal before any work; a 502, 503 or 504 can come after it.
+                if response.status != 429 {
+                    afterReaching = ("\(response.status) \(ClientError.reasonPhrase(response.status))", response.status, response)
+                }
+            case .failure(let failed):
+                guard failed.retryable, attempt < maxAttempts else {
+                    throw failure(failed.message, attempts: attempt)
                 }
                 delay = backoff(attempt: attempt)
+                if failed.mayHaveReachedService { afterReaching = (failed.message, nil, nil) }
+            }
+            if let afterReaching {
+                switch repetition {
+                case .idempotent:
+                    break
+                case .once:
+                    let reason = "not sent again: a \(request.method) that may have reached the service is never repeated blindly (it could take effect twice); check whether it took effect before trying again"
+                    if let response = afterReaching.response {
+                        return Sent(response: response, attempts: attempt, notRepeated: reason)
+                    }
+                    throw failure(afterReaching.what + "; " + reason, attempts: attempt)
+                case .checked(let check):
+                    switch await check() {
+                    case .notApplied:
+                        break
+                    case .applied:
+                        throw failure(afterReaching.what + "; reading back shows the request took effect, so it was not sent again",
+                                      status: afterReaching.status, attempts: attempt, tookEffect: true)
+                    case .unknown:
+                        throw failure(afterReaching.what + "; reading back could not tell whether the request took effect, so it was not sent again: check before trying again",
+                                      status: afterReaching.status, attempts: attempt)
+                    }
+                }
             }
             if let delay, delay > 0 {
                 do {
                     try await Task.sleep(nanoseconds: UInt64(delay * 1_000_000_000))
                 } catch {
-                    throw ClientError(service: request.service, method: request.method, path: redactor.redact(path),
-                                      status: nil, message: "cancelled", attempts: attempt)
+                    throw failure("cancelled", attempts: attempt)
                 }
             }
         }
@@ -181,8 +227,14 @@ public final class HTTPTransport: Sendable {
     struct Failure: Error {
         let message: String
         let retryable: Bool
+        /// False only when the request surely never reached the service (no connection was made).
+        var mayHaveReachedService = true
     }
 
+    /// One attempt, within one overall deadline: connecting, the answer's headers and its whole
+    /// body. AsyncHTTPClient's own deadline ends with the headers and its read timeout restarts
+    /// with every byte, so a body that trickles in would otherwise be read long past the timeout;
+    /// the attempt is raced against a timer, and the loser is cancelled.
     private func sendOnce(_ request: Request) async -> Result<Response, Failure> {
         var outgoing = HTTPClientRequest(url: request.url)
         outgoing.method = HTTPMethod(rawValue: request.method)
@@ -191,26 +243,54 @@ public final class HTTPTransport: Sendable {
         if let body = request.body {
             outgoing.body = .bytes(ByteBuffer(bytes: body))
         }
-        let deadline = NIODeadline.now() + .nanoseconds(Int64(max(0.001, options.timeoutSeconds) * 1_000_000_000))
-        do {
-            let response = try await client.execute(outgoing, deadline: deadline)
-            let buffer = try await response.body.collect(upTo: Self.maxBodyBytes)
-            let headers = response.headers.map { ($0.name, $0.value) }
-            return .success(Response(status: Int(response.status.code), headers: headers, body: Data(buffer.readableBytesView)))
-        } catch {
-            return .failure(Self.classify(error, timeout: options.timeoutSeconds))
+        let timeout = max(0.001, options.timeoutSeconds)
+        let nanoseconds = Int64(timeout * 1_000_000_000)
+        let deadline = NIODeadline.now() + .nanoseconds(nanoseconds)
+        let client = self.client
+        let exchange = outgoing
+        return await withTaskGroup(of: Result<Response, Failure>?.self) { group in
+            group.addTask {
+                do {
+                    let response = try await client.execute(exchange, deadline: deadline)
+                    let buffer = try await response.body.collect(upTo: Self.maxBodyBytes)
+                    let headers = response.headers.map { ($0.name, $0.value) }
+                    return .success(Response(status: Int(response.status.code), headers: headers,
+                                             body: Data(buffer.readableBytesView)))
+                } catch {
+                    return .failure(Self.classify(error, timeout: timeout))
+                }
+            }
+            group.addTask {
+                do {
+                    try await Task.sleep(nanoseconds: UInt64(nanoseconds))
+                } catch {
+                    return nil
+                }
+                return .failure(Failure(message: "timed out after \(Self.seconds(timeout)) s", retryable: true))
+            }
+            var outcome: Result<Response, Failure>?
+            for await result in group {
+                guard let result else { continue }
+                if outcome == nil { outcome = result }
+                group.cancelAll()
+            }
+            return outcome ?? .failure(Failure(message: "cancelled", retryable: false))
         }
+    }
+
+    static func seconds(_ timeout: Double) -> String {
+        timeout == timeout.rounded() ? String(Int(timeout)) : String(timeout)
     }
 
     /// Says what went wrong in words, and whether another attempt might help.
     static func classify(_ error: any Error, timeout: Double) -> Failure {
-        let seconds = timeout == timeout.rounded() ? String(Int(timeout)) : String(timeout)
+        let seconds = Self.seconds(timeout)
         if let error = error as? HTTPClientError {
             switch error {
             case .deadlineExceeded, .readTimeout, .writeTimeout:
                 return Failure(message: "timed out after \(seconds) s", retryable: true)
             case .connectTimeout, .tlsHandshakeTimeout, .getConnectionFromPoolTimeout:
-                return Failure(message: "timed out connecting after \(seconds) s", retryable: true)
+                return Failure(message: "timed out connecting after \(seconds) s", retryable: true, mayHaveReachedService: false)
             case .remoteConnectionClosed:
                 return Failure(message: "the connection was closed before the answer arrived", retryable: true)
             case .cancelled:
@@ -236,7 +316,10 @@ public final class HTTPTransport: Sendable {
         }
         if let error = error as? IOError {
             let reason = String(cString: strerror(error.errnoCode))
-            return Failure(message: "connection failed: \(reason.isEmpty ? error.description : reason)", retryable: true)
+            // Refused or unreachable: no connection, so nothing was sent.
+            let unsent = [ECONNREFUSED, ENETUNREACH, EHOSTUNREACH].contains(error.errnoCode)
+            return Failure(message: "connection failed: \(reason.isEmpty ? error.description : reason)", retryable: true,
+                           mayHaveReachedService: !unsent)
         }
         let text = String(describing: error)
         if text.localizedCaseInsensitiveContains("certificate") || text.contains("SSL") {
@@ -271,6 +354,41 @@ public final class HTTPTransport: Sendable {
         if let query = components.percentEncodedQuery, !query.isEmpty { text += "?" + query }
         return text
     }
+}
+
+/// Whether a request may be sent again after a failure that can come after the service acted on
+/// it: a timeout, a dropped connection, a body cut short, or a 502, 503 or 504. Failures before
+/// anything was sent (a refused connection, a connect timeout) and 429 (a refusal before any
+/// work) are retried whatever the request.
+public enum Repetition: Sendable {
+    /// Sending it twice does what sending it once does, so it is retried: HTTP's idempotent
+    /// methods (GET, HEAD, OPTIONS, PUT, DELETE) and the POSTs a client knows to be so (Keystone's
+    /// token request changes nothing; Nova's `add_host`/`remove_host` answer a repeat with 409/404,
+    /// which the client turns into success after reading the aggregate back).
+    case idempotent
+    /// Never sent again once it may have reached the service: the failure is reported, saying so.
+    /// The default for POST, PATCH and any other method.
+    case once
+    /// Before any retry after a failure that may have come after the service acted, the caller's
+    /// read-back ("did it already happen?") decides: `.notApplied` sends it again, `.applied`
+    /// stops with a `ClientError` whose `tookEffect` is true (the caller reads the result back),
+    /// `.unknown` stops with an error that says so.
+    case checked(@Sendable () async -> ReadBack)
+
+    /// Retried for GET, HEAD, OPTIONS, PUT and DELETE; sent once for anything else.
+    public static func `default`(for method: String) -> Repetition {
+        ["GET", "HEAD", "OPTIONS", "PUT", "DELETE"].contains(method.uppercased()) ? .idempotent : .once
+    }
+}
+
+/// What reading the service back says about a request whose answer was lost.
+public enum ReadBack: Sendable {
+    /// It did not take effect: sending it again is safe.
+    case notApplied
+    /// It took effect: it must not be sent again.
+    case applied
+    /// The read-back could not tell.
+    case unknown
 }
 
 /// The transport's mutable bookkeeping, behind a lock so that it can be read from `deinit`.

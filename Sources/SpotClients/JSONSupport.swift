@@ -110,15 +110,25 @@ enum URLText {
         return items.map { ($0.name, $0.value ?? "") }
     }
 
+    /// The message for a next link that carries no paging parameter.
+    static func unusableNextLink(_ link: String) -> String {
+        "the answer has a next link (\(HTTPTransport.pathAndQuery(link))) without a paging parameter (marker, offset, start, cursor or page): the rest of the listing cannot be read, and ending it here would lose it silently; the service or a proxy in front of it rewrote the link"
+    }
+
     /// The parameters that move a listing to its next page.
     static let pagingKeys: Set<String> = ["limit", "marker", "offset", "start", "cursor", "page", "page_size", "pageSize"]
 
+    /// The parameters that say where the next page starts; a next link without one cannot move on.
+    static let advancingKeys: Set<String> = ["marker", "offset", "start", "cursor", "page"]
+
     /// The next page's URL on the client's own base: the client's own query with the paging
     /// parameters replaced by those of the service's `next` link (whose host can differ behind a
-    /// proxy, or be `http://` where the client speaks HTTPS). Nil when the link carries none.
+    /// proxy, or be `http://` where the client speaks HTTPS). Nil when the link says nowhere to
+    /// start (no `marker`, `offset`, `start`, `cursor` or `page`): the caller reports that, since
+    /// ending the listing there would drop the rest silently.
     static func nextPage(base: String, ownQuery: [(String, String)], link: String) -> String? {
         let paging = queryPairs(of: link).filter { pagingKeys.contains($0.0) }
-        guard !paging.isEmpty else { return nil }
+        guard paging.contains(where: { advancingKeys.contains($0.0) }) else { return nil }
         let kept = ownQuery.filter { !pagingKeys.contains($0.0) }
         return with(base, query: kept + paging)
     }

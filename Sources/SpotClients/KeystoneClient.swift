@@ -21,8 +21,16 @@ public struct KeystoneClient: Sendable {
             let response = try await session.send(caller, "GET", url, headers: [("Accept", "application/json")])
             let page = try caller.decode(ProjectList.self, from: response, method: "GET", url: url, redactor: await session.redactor())
             projects += page.projects.map { Project(id: $0.id, name: $0.name ?? $0.id, domainID: $0.domainID) }
-            guard let next = page.links?.next, !next.isEmpty, !page.projects.isEmpty,
-                  let following = URLText.nextPage(base: base, ownQuery: [], link: next), seen.insert(following).inserted else { break }
+            guard let next = page.links?.next, !next.isEmpty, !page.projects.isEmpty else { break }
+            let redactor = await session.redactor()
+            guard let following = URLText.nextPage(base: base, ownQuery: [], link: next) else {
+                throw ClientError(service: "Keystone", method: "GET", path: redactor.redact(HTTPTransport.pathAndQuery(url)),
+                                  status: response.status, message: redactor.redact(URLText.unusableNextLink(next)), attempts: 1)
+            }
+            guard seen.insert(following).inserted else {
+                throw ClientError(service: "Keystone", method: "GET", path: redactor.redact(HTTPTransport.pathAndQuery(following)),
+                                  status: response.status, message: "the next link leads back to a page already read", attempts: 1)
+            }
             url = following
         }
         return projects.sorted { $0.id < $1.id }

@@ -7,12 +7,17 @@ public import SpotCore
 public struct NetBoxClient: Sendable {
     public let credentials: ServiceCredentials
     public let pageSize: Int
+    /// The custom fields kept (by name); every other one is dropped as the page is read, so that
+    /// a password or a price in a custom field never reaches a snapshot.
+    public let customFields: Set<String>
     private let caller: ServiceCaller
     private let redactor: Redactor
 
-    public init(credentials: ServiceCredentials, transport: HTTPTransport, pageSize: Int = 1000) {
+    public init(credentials: ServiceCredentials, transport: HTTPTransport, pageSize: Int = 1000,
+                customFields: [String] = NetBoxSettings.defaultCustomFields) {
         self.credentials = credentials
         self.pageSize = max(1, pageSize)
+        self.customFields = Set(customFields)
         self.caller = ServiceCaller(service: "NetBox", style: .netBox, transport: transport)
         self.redactor = Redactor(secrets: [credentials.key])
         transport.protect([credentials.key])
@@ -47,10 +52,22 @@ public struct NetBoxClient: Sendable {
         while true {
             let response = try await caller.call("GET", url, headers: headers, redactor: redactor)
             let page = try caller.decode(DevicePage.self, from: response, method: "GET", url: url, redactor: redactor)
-            devices += page.results.map(\.model)
+            devices += page.results.map { $0.model(keeping: customFields) }
             progress?(devices.count)
-            guard let link = page.next, !page.results.isEmpty,
-                  let next = URLText.nextPage(base: base, ownQuery: query, link: link) else { break }
+            guard let link = page.next, !page.results.isEmpty else {
+                // NetBox counts every device the query matches (null in cursor mode): a listing
+                // that ends with another number lost or gained pages on the way.
+                if let count = page.count, count != devices.count {
+                    throw ClientError(service: "NetBox", method: "GET", path: redactor.redact(HTTPTransport.pathAndQuery(url)),
+                                      status: response.status,
+                                      message: "NetBox counts \(count) devices but the listing returned \(devices.count): a page was lost, or devices changed while they were read; run it again", attempts: 1)
+                }
+                break
+            }
+            guard let next = URLText.nextPage(base: base, ownQuery: query, link: link) else {
+                throw ClientError(service: "NetBox", method: "GET", path: redactor.redact(HTTPTransport.pathAndQuery(url)),
+                                  status: response.status, message: redactor.redact(URLText.unusableNextLink(link)), attempts: 1)
+            }
             guard seen.insert(next).inserted else {
                 throw ClientError(service: "NetBox", method: "GET", path: HTTPTransport.pathAndQuery(next), status: response.status,
                                   message: "the next link leads back to a page already read", attempts: 1)
@@ -119,9 +136,10 @@ private struct DeviceWire: Decodable {
         case customFields = "custom_fields"
     }
 
-    var model: NetBoxDevice {
+    /// The device with only the allowed custom fields.
+    func model(keeping allowed: Set<String>) -> NetBoxDevice {
         NetBoxDevice(id: id, name: name ?? "", webURL: displayURL, status: status?.value ?? "", statusLabel: status?.label,
                      tenant: tenant?.model, role: (role ?? deviceRole)?.model, site: site?.model, rack: rack?.model.name,
-                     tags: (tags ?? []).map(\.model), customFields: customFields ?? [:])
+                     tags: (tags ?? []).map(\.model), customFields: (customFields ?? [:]).filter { allowed.contains($0.key) })
     }
 }

@@ -49,8 +49,16 @@ public struct NeutronClient: Sendable {
                 NeutronNetwork(id: $0.id, name: $0.name ?? "", projectID: $0.projectID ?? $0.tenantID, shared: $0.shared ?? false,
                                status: $0.status)
             }
-            guard !page.networks.isEmpty, let link = page.networksLinks?.first(where: { $0.rel == "next" })?.href,
-                  let next = URLText.nextPage(base: base, ownQuery: query, link: link), seen.insert(next).inserted else { break }
+            guard !page.networks.isEmpty, let link = page.networksLinks?.first(where: { $0.rel == "next" })?.href else { break }
+            let redactor = await session.redactor()
+            guard let next = URLText.nextPage(base: base, ownQuery: query, link: link) else {
+                throw ClientError(service: "Neutron", method: "GET", path: redactor.redact(HTTPTransport.pathAndQuery(url)),
+                                  status: response.status, message: redactor.redact(URLText.unusableNextLink(link)), attempts: 1)
+            }
+            guard seen.insert(next).inserted else {
+                throw ClientError(service: "Neutron", method: "GET", path: redactor.redact(HTTPTransport.pathAndQuery(next)),
+                                  status: response.status, message: "the next link leads back to a page already read", attempts: 1)
+            }
             url = next
         }
         return networks

@@ -81,10 +81,32 @@ public struct NovaClient: Sendable {
         return list.aggregates.map(\.model)
     }
 
-    /// The nova-compute services (`/os-services?binary=nova-compute`).
+    /// The nova-compute services (`/os-services?binary=nova-compute`). A service of a cell Nova
+    /// cannot reach (2.69+: status `UNKNOWN`, nothing else) fails the read: its host's state is
+    /// not known.
     public func computeServices() async throws(ClientError) -> [ComputeService] {
-        let list: ServiceList = try await get("os-services", query: [("binary", "nova-compute")])
-        return list.services.filter { ($0.binary ?? "nova-compute") == "nova-compute" }.map(\.model)
+        let query = [("binary", "nova-compute")]
+        let list: ServiceList = try await get("os-services", query: query)
+        let services = list.services.filter { ($0.binary ?? "nova-compute") == "nova-compute" }
+        let unreachable = services.filter { $0.status?.uppercased() == "UNKNOWN" && $0.state == nil }
+        if !unreachable.isEmpty {
+            throw try await downCell("os-services", query: query, what: "compute services", names: unreachable.map(\.host))
+        }
+        return services.map(\.model)
+    }
+
+    /// Records of a Nova cell that cannot be reached (microversion 2.69+ answers them with status
+    /// `UNKNOWN` and no host or flavor): read as they are, their hosts would look free.
+    private func downCell(_ path: String, query: [(String, String)], what: String,
+                          names: [String]) async throws(ClientError) -> ClientError {
+        let url = URLText.with(URLText.join(try await session.endpoint(type: "compute"), path), query: query)
+        let redactor = await session.redactor()
+        let shown = names.sorted().prefix(5).joined(separator: ", ") + (names.count > 5 ? " and \(names.count - 5) more" : "")
+        let message = "Nova answers \(names.count) \(what) from a cell it cannot reach (status UNKNOWN, no host or flavor): \(shown). "
+            + "Read as they are, their hosts would look free, so the read stops here: bring the cell back (its database and message queue; "
+            + "`nova-manage cell_v2 list_cells`, nova-conductor's log) and run it again"
+        return ClientError(service: "Nova", method: "GET", path: redactor.redact(HTTPTransport.pathAndQuery(url)), status: 200,
+                           message: redactor.redact(message), attempts: 1)
     }
 
     /// Every hypervisor (`/os-hypervisors/detail`, paged by `hypervisors_links` from 2.33).
@@ -119,6 +141,11 @@ public struct NovaClient: Sendable {
     public func servers(progress: (@Sendable (Int) -> Void)? = nil) async throws(ClientError) -> [Server] {
         let version = try await Version(microversion()) ?? Version(2, 1)
         let wires = try await listServers(progress: progress)
+        let unreachable = wires.filter { $0.isInDownCell }
+        if !unreachable.isEmpty {
+            throw try await downCell("servers/detail", query: [("all_tenants", "1"), ("limit", String(pageSize))],
+                                     what: "servers", names: unreachable.map(\.id))
+        }
         var flavorsByID: [String: Flavor] = [:]
         if version < Version(2, 47) {
             // Before 2.47 a server names its flavor by id only.
@@ -162,8 +189,10 @@ public struct NovaClient: Sendable {
         let version = try await microversion()
         let url = URLText.join(try await session.endpoint(type: "compute"), "os-aggregates/\(id)/action")
         let body = (try? JSONSerialization.data(withJSONObject: action, options: [.sortedKeys])) ?? Data()
+        // Repeating add_host or remove_host is harmless: the repeat answers 409 or 404, which
+        // addHost/removeHost turn into success once the aggregate read back agrees.
         let response = try await session.send(caller, "POST", url, headers: headers(version) + [("Content-Type", "application/json")],
-                                              body: body)
+                                              body: body, repetition: .idempotent)
         let wrapper = try caller.decode(AggregateWrapper.self, from: response, method: "POST", url: url, redactor: await session.redactor())
         return wrapper.aggregate.model
     }
@@ -249,6 +278,11 @@ public struct NovaClient: Sendable {
             var next: String?
             if !page.items.isEmpty, let link = page.links?.first(where: { $0.rel == "next" })?.href {
                 next = URLText.nextPage(base: base, ownQuery: query, link: link)
+                if next == nil {
+                    let redactor = await session.redactor()
+                    throw ClientError(service: "Nova", method: "GET", path: redactor.redact(HTTPTransport.pathAndQuery(url)),
+                                      status: response.status, message: redactor.redact(URLText.unusableNextLink(link)), attempts: 1)
+                }
             }
             guard try onPage(page.items, next != nil), let next else { return }
             guard seen.insert(next).inserted else {
@@ -509,6 +543,11 @@ struct ServerWire: Decodable, Sendable {
         case projectID = "project_id"
         case userID = "user_id"
         case availabilityZone = "OS-EXT-AZ:availability_zone"
+    }
+
+    /// A record of a cell Nova cannot reach (2.69+): status `UNKNOWN`, no flavor, no host.
+    var isInDownCell: Bool {
+        status?.uppercased() == "UNKNOWN" && flavor == nil && (host ?? "").isEmpty
     }
 
     func model(flavorsByID: [String: Flavor]) -> Server {

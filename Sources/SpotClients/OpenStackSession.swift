@@ -159,8 +159,9 @@ public actor OpenStackSession {
             throw ClientError(service: "Keystone", method: "POST", path: HTTPTransport.pathAndQuery(url), status: nil,
                               message: "cannot encode the authentication request", attempts: 0)
         }
+        // Asking for a token changes nothing in Keystone (another token is issued): idempotent.
         let response = try await keystone.call("POST", url, headers: [("Content-Type", "application/json"), ("Accept", "application/json")],
-                                               body: data, redactor: redactor, expect: [200, 201])
+                                               body: data, redactor: redactor, expect: [200, 201], repetition: .idempotent)
         guard let token = response.header("X-Subject-Token"), !token.isEmpty else {
             throw ClientError(service: "Keystone", method: "POST", path: HTTPTransport.pathAndQuery(url), status: response.status,
                               message: "the answer has no X-Subject-Token header", attempts: 1)
@@ -227,19 +228,21 @@ public actor OpenStackSession {
 
     // MARK: calls
 
-    /// Sends a request with the token; a 401 re-authenticates once and sends it again.
+    /// Sends a request with the token; a 401 re-authenticates once and sends it again (a 401 is
+    /// a refusal before any work, so this holds for any request). `repetition`: see `Repetition`.
     nonisolated func send(_ caller: ServiceCaller, _ method: String, _ url: String, headers: [(String, String)] = [],
-                          body: Data? = nil, expect: Set<Int> = [200]) async throws(ClientError) -> HTTPTransport.Response {
+                          body: Data? = nil, expect: Set<Int> = [200],
+                          repetition: Repetition? = nil) async throws(ClientError) -> HTTPTransport.Response {
         let token = try await token()
         do throws(ClientError) {
             return try await caller.call(method, url, headers: headers + [("X-Auth-Token", token.reveal)], body: body,
-                                         redactor: await redactor(), expect: expect)
+                                         redactor: await redactor(), expect: expect, repetition: repetition)
         } catch {
             guard error.status == 401 else { throw error }
             try await reauthenticate(replacing: token)
             let fresh = try await self.token()
             return try await caller.call(method, url, headers: headers + [("X-Auth-Token", fresh.reveal)], body: body,
-                                         redactor: await redactor(), expect: expect)
+                                         redactor: await redactor(), expect: expect, repetition: repetition)
         }
     }
 }

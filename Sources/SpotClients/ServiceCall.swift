@@ -90,15 +90,20 @@ struct ServiceCaller: Sendable {
 
     /// Sends a request and returns the answer when its status is one of `expect`; any other
     /// status becomes a `ClientError` with the service's own message.
+    /// `repetition`: whether the request may be sent again (by default from its method; see
+    /// `Repetition`).
     func call(_ method: String, _ url: String, headers: [(String, String)], body: Data? = nil,
-              redactor: Redactor, expect: Set<Int> = [200]) async throws(ClientError) -> HTTPTransport.Response {
-        let request = HTTPTransport.Request(service: service, method: method, url: url, headers: headers, body: body)
-        let (response, attempts) = try await transport.send(request, redactor: redactor)
+              redactor: Redactor, expect: Set<Int> = [200], repetition: Repetition? = nil) async throws(ClientError) -> HTTPTransport.Response {
+        let request = HTTPTransport.Request(service: service, method: method, url: url, headers: headers, body: body,
+                                            repetition: repetition)
+        let sent = try await transport.send(request, redactor: redactor)
+        let response = sent.response
         guard expect.contains(response.status) else {
             let redactor = transport.redactor(adding: redactor)
+            var message = style.message(from: response.body)
+            if let reason = sent.notRepeated { message += (message.isEmpty ? "" : "; ") + reason }
             throw ClientError(service: service, method: method, path: redactor.redact(HTTPTransport.pathAndQuery(url)),
-                              status: response.status, message: redactor.redact(style.message(from: response.body)),
-                              attempts: attempts)
+                              status: response.status, message: redactor.redact(message), attempts: sent.attempts)
         }
         return response
     }

@@ -69,7 +69,7 @@ import Testing
             try ConfigurationLoader.load(yaml: yaml, file: "ops/spotctl.yaml")
         }
         #expect(error == oneProblem("ops/spotctl.yaml", line: 4, column: 3, key: "netbox.tokn_env",
-                                    "unknown key \"tokn_env\" (did you mean \"token_env\"?); known keys here: page_size, timeout_seconds, token_env, token_file, url"))
+                                    "unknown key \"tokn_env\" (did you mean \"token_env\"?); known keys here: ca_file, custom_fields, page_size, timeout_seconds, token_env, token_file, url, verify"))
     }
 
     @Test(arguments: [

@@ -54,7 +54,18 @@ public struct NetBoxSettings: Sendable, Hashable {
     public var tokenFile: String?
     public var timeoutSeconds: Int = 30
     public var pageSize: Int = 1000
+    /// The device custom fields stored in a snapshot (by name, exactly as NetBox names them);
+    /// every other one is dropped when read. `capacity.netbox_custom_field` is kept as well.
+    public var customFields: [String] = NetBoxSettings.defaultCustomFields
+    /// TLS certificate verification for NetBox, whatever OpenStack's `verify` says.
+    public var verify: Bool = true
+    /// A CA bundle (PEM) trusted for NetBox besides the system's roots; when nil, the OpenStack
+    /// cloud's bundle (`cacert`, `OS_CACERT`), if any.
+    public var caFile: String?
     public init() {}
+
+    /// The capacity field and the NVLink field.
+    public static let defaultCustomFields = ["GPU_Count", "NVLinks"]
 }
 
 public struct HyperstackSettings: Sendable, Hashable {
@@ -64,6 +75,11 @@ public struct HyperstackSettings: Sendable, Hashable {
     public var apiKeyEnv: String = "HYPERSTACK_API_KEY"
     public var apiKeyFile: String?
     public var timeoutSeconds: Int = 30
+    /// TLS certificate verification for Hyperstack, whatever OpenStack's `verify` says.
+    public var verify: Bool = true
+    /// A CA bundle (PEM) trusted for Hyperstack besides the system's roots; when nil, the
+    /// OpenStack cloud's bundle, if any.
+    public var caFile: String?
     public init() {}
 }
 

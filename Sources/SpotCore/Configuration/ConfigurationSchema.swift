@@ -97,6 +97,9 @@ enum ConfigurationSchema {
             "token_file": { n, p in if let x = r.secretFile(n, p) { v.tokenFile = x } },
             "timeout_seconds": { n, p in if let x = r.int(n, p, minimum: 1) { v.timeoutSeconds = x } },
             "page_size": { n, p in if let x = r.int(n, p, minimum: 1) { v.pageSize = x } },
+            "custom_fields": { n, p in if let x = r.stringList(n, p) { v.customFields = x } },
+            "verify": { n, p in if let x = r.bool(n, p) { v.verify = x } },
+            "ca_file": { n, p in if let x = r.optionalString(n, p) { v.caFile = x } },
         ])
         s = v
     }
@@ -108,6 +111,8 @@ enum ConfigurationSchema {
             "api_key_env": { n, p in if let x = envName(n, p, r) { v.apiKeyEnv = x } },
             "api_key_file": { n, p in if let x = r.secretFile(n, p) { v.apiKeyFile = x } },
             "timeout_seconds": { n, p in if let x = r.int(n, p, minimum: 1) { v.timeoutSeconds = x } },
+            "verify": { n, p in if let x = r.bool(n, p) { v.verify = x } },
+            "ca_file": { n, p in if let x = r.optionalString(n, p) { v.caFile = x } },
         ])
         s = v
     }

@@ -199,11 +199,16 @@ public struct HostSpec: Codable, Sendable, Hashable {
     public var vcpus: Int
     public var memoryMB: Int
     public var localGB: Int
+    /// The host's Nova cell cannot be reached: from microversion 2.69 its compute service shows
+    /// as `{"binary", "host", "status": "UNKNOWN"}` and its servers as `{"id", "status":
+    /// "UNKNOWN", "tenant_id", "created", "links"}` (no host, no flavor); before 2.69 both are
+    /// left out of listings, as Nova does by default.
+    public var cellDown: Bool
 
     public init(name: String, hypervisorHostname: String? = nil, serviceID: String? = nil, hypervisorID: String? = nil,
                 status: String = "enabled", state: String = "up", disabledReason: String? = nil, forcedDown: Bool = false,
                 zone: String = "nova", hostIP: String = "192.0.2.10", vcpus: Int = 128, memoryMB: Int = 1_048_576,
-                localGB: Int = 7_000) {
+                localGB: Int = 7_000, cellDown: Bool = false) {
         self.name = name
         self.hypervisorHostname = hypervisorHostname ?? name
         self.serviceID = serviceID ?? SimIDs.uuid("service", name)
@@ -217,10 +222,12 @@ public struct HostSpec: Codable, Sendable, Hashable {
         self.vcpus = vcpus
         self.memoryMB = memoryMB
         self.localGB = localGB
+        self.cellDown = cellDown
     }
 
     enum CodingKeys: String, CodingKey {
         case name, status, state, zone, vcpus
+        case cellDown = "cell_down"
         case hypervisorHostname = "hypervisor_hostname"
         case serviceID = "service_id"
         case hypervisorID = "hypervisor_id"
@@ -247,7 +254,27 @@ public struct HostSpec: Codable, Sendable, Hashable {
             hostIP: try c.decodeIfPresent(String.self, forKey: .hostIP) ?? "192.0.2.10",
             vcpus: try c.decodeIfPresent(Int.self, forKey: .vcpus) ?? 128,
             memoryMB: try c.decodeIfPresent(Int.self, forKey: .memoryMB) ?? 1_048_576,
-            localGB: try c.decodeIfPresent(Int.self, forKey: .localGB) ?? 7_000)
+            localGB: try c.decodeIfPresent(Int.self, forKey: .localGB) ?? 7_000,
+            cellDown: try c.decodeIfPresent(Bool.self, forKey: .cellDown) ?? false)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(hypervisorHostname, forKey: .hypervisorHostname)
+        try c.encode(serviceID, forKey: .serviceID)
+        try c.encode(hypervisorID, forKey: .hypervisorID)
+        try c.encode(status, forKey: .status)
+        try c.encode(state, forKey: .state)
+        try c.encodeIfPresent(disabledReason, forKey: .disabledReason)
+        try c.encode(forcedDown, forKey: .forcedDown)
+        try c.encode(zone, forKey: .zone)
+        try c.encode(hostIP, forKey: .hostIP)
+        try c.encode(vcpus, forKey: .vcpus)
+        try c.encode(memoryMB, forKey: .memoryMB)
+        try c.encode(localGB, forKey: .localGB)
+        // Written only when set, so that scenarios without it read and write as before.
+        if cellDown { try c.encode(cellDown, forKey: .cellDown) }
     }
 }
 

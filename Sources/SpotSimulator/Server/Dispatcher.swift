@@ -69,7 +69,26 @@ final class Dispatcher: Sendable {
         await state.count(service: service.rawValue, route: "\(method) \(Self.routeTemplate(segments))")
         await state.advanceClock()
 
-        for fault in await state.takeFaults(service: service.rawValue, method: method, path: path) {
+        let faults = await state.takeFaults(service: service.rawValue, method: method, path: path)
+        let trickle = faults.compactMap(\.trickleMS).first { $0 > 0 }
+        // Faults before the service sees the request, then the service, then faults that replace
+        // or delay its answer (the service's effect stays).
+        if let answer = try await apply(faults.filter { !$0.after }, handler: handler, context: context) {
+            return Self.response(from: answer, trickleMS: trickle)
+        }
+        let answer = FaultRule.mangle(await handler.handle(simRequest, state: state),
+                                      stripPaging: faults.contains(where: \.stripPaging),
+                                      countOffset: faults.compactMap(\.countOffset).first)
+        if let replaced = try await apply(faults.filter(\.after), handler: handler, context: context) {
+            return Self.response(from: replaced, trickleMS: trickle)
+        }
+        return Self.response(from: answer, trickleMS: trickle)
+    }
+
+    /// Waits out the faults' latency, drops the connection or answers with a fault's status; nil
+    /// when none of them answers.
+    private func apply(_ faults: [FaultRule], handler: any ServiceHandler, context: SimContext) async throws -> SimResponse? {
+        for fault in faults {
             if let latency = fault.latencyMS, latency > 0 {
                 try? await Task.sleep(nanoseconds: UInt64(latency) * 1_000_000)
             }
@@ -78,11 +97,11 @@ final class Dispatcher: Sendable {
                 throw SimulatorError("connection dropped by a fault rule")
             }
             if let status = fault.status {
-                return Self.response(from: handler.fault(status: status, message: "Simulated fault: \(HTTPStatusText.text(status))",
-                                                         retryAfter: fault.retryAfter))
+                return handler.fault(status: status, message: "Simulated fault: \(HTTPStatusText.text(status))",
+                                     retryAfter: fault.retryAfter)
             }
         }
-        return Self.response(from: await handler.handle(simRequest, state: state))
+        return nil
     }
 
     /// The route a request counts under: ids (numbers, UUIDs, long hex) become `{id}`.
@@ -96,12 +115,24 @@ final class Dispatcher: Sendable {
         }.joined(separator: "/")
     }
 
-    static func response(from sim: SimResponse) -> Response {
+    /// The response; with `trickleMS`, its headers at once and its body one byte every
+    /// `trickleMS` milliseconds (a fault: a proxy or a service that stalls mid-answer).
+    static func response(from sim: SimResponse, trickleMS: Int? = nil) -> Response {
         var fields = HTTPFields()
         for (name, value) in sim.headers {
             if let fieldName = HTTPField.Name(name) { fields.append(HTTPField(name: fieldName, value: value)) }
         }
-        return Response(status: HTTPResponse.Status(code: sim.status, reasonPhrase: HTTPStatusText.text(sim.status)),
-                        headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: sim.body)))
+        let status = HTTPResponse.Status(code: sim.status, reasonPhrase: HTTPStatusText.text(sim.status))
+        guard let trickleMS, !sim.body.isEmpty else {
+            return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: ByteBuffer(bytes: sim.body)))
+        }
+        let bytes = sim.body
+        return Response(status: status, headers: fields, body: ResponseBody(contentLength: bytes.count) { writer in
+            for byte in bytes {
+                try await writer.write(ByteBuffer(bytes: [byte]))
+                try await Task.sleep(nanoseconds: UInt64(trickleMS) * 1_000_000)
+            }
+            try await writer.finish(nil)
+        })
     }
 }

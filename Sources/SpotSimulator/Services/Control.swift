@@ -77,7 +77,7 @@ struct ControlHandler: Sendable {
             return .json(200, ["faults": .array(await state.faultRules().map(Self.json))])
         case ("POST", ["faults"]):
             guard let rule = try? JSONDecoder().decode(FaultRule.self, from: request.body) else {
-                return .json(400, ["error": "expected a fault rule: {\"service\", \"path\", \"method\", \"latency_ms\", \"status\", \"retry_after\", \"drop\", \"remaining\"}"])
+                return .json(400, ["error": "expected a fault rule: {\"service\", \"path\", \"method\", \"latency_ms\", \"status\", \"retry_after\", \"drop\", \"trickle_ms\", \"after\", \"strip_paging\", \"count_offset\", \"remaining\"}"])
             }
             if let service = rule.service, !SimulatorService.names.contains(service) {
                 return .json(400, ["error": .string("unknown service \(service)")])
@@ -123,6 +123,10 @@ struct ControlHandler: Sendable {
         pairs.append(("status", rule.status.map(JSON.int) ?? .null))
         pairs.append(("retry_after", rule.retryAfter.map(JSON.int) ?? .null))
         pairs.append(("drop", .bool(rule.drop)))
+        pairs.append(("trickle_ms", rule.trickleMS.map(JSON.int) ?? .null))
+        pairs.append(("after", .bool(rule.after)))
+        pairs.append(("strip_paging", .bool(rule.stripPaging)))
+        pairs.append(("count_offset", rule.countOffset.map(JSON.int) ?? .null))
         pairs.append(("remaining", rule.remaining.map(JSON.int) ?? .null))
         return .object(pairs)
     }

@@ -20,6 +20,7 @@ extension NovaHandler {
         let state: String
         let disabledReason: String?
         let forcedDown: Bool
+        var cellDown = false
     }
 
     private static func serviceRows(_ world: Scenario, _ lookups: NovaLookups) -> [ServiceRow] {
@@ -30,7 +31,9 @@ extension NovaHandler {
                                    disabledReason: nil, forcedDown: false))
         }
         for (index, host) in world.hosts.enumerated() {
-            rows.append(serviceRow(host, index: index, lookups))
+            var row = serviceRow(host, index: index, lookups)
+            row.cellDown = host.cellDown
+            rows.append(row)
         }
         return rows
     }
@@ -46,6 +49,10 @@ extension NovaHandler {
     }
 
     private static func serviceJSON(_ row: ServiceRow, _ c: NovaContext) -> JSON {
+        if row.cellDown {
+            // 2.69+: what Nova knows of a service in a cell it cannot reach (os-services/v2.69 sample).
+            return ["binary": .string(row.binary), "host": .string(row.host), "status": "UNKNOWN"]
+        }
         var pairs: [(String, JSON)] = [
             ("id", c.at(2, 53) ? .string(row.uuid) : .int(row.intID)),
             ("binary", .string(row.binary)),
@@ -67,6 +74,8 @@ extension NovaHandler {
             var rows = Self.serviceRows(c.world, lookups)
             if let binary = c.request.query("binary") { rows = rows.filter { $0.binary == binary } }
             if let host = c.request.query("host") { rows = rows.filter { $0.host == host } }
+            // Before 2.69 Nova leaves out what it cannot reach.
+            if !c.at(2, 69) { rows = rows.filter { !$0.cellDown } }
             return c.ok(["services": .array(rows.map { Self.serviceJSON($0, c) })])
         case ("PUT", let path) where path.count == 1:
             return try await updateService(path[0], c)

@@ -126,6 +126,13 @@ extension NovaHandler {
         return .object(p)
     }
 
+    /// A server in a cell Nova cannot reach, in a 2.69+ detail listing: only what the API
+    /// database knows (servers/v2.69 sample: no name, host, flavor or addresses).
+    static func downCellJSON(_ server: ServerSpec, _ c: NovaContext) -> JSON {
+        ["created": .string(server.created), "id": .string(server.id), "links": serverLinks(server.id, c),
+         "status": "UNKNOWN", "tenant_id": .string(server.projectID)]
+    }
+
     // MARK: routes
 
     func servers(_ method: String, _ s: [String], _ c: NovaContext) async throws -> SimResponse {
@@ -192,7 +199,14 @@ extension NovaHandler {
             start = position + 1
         }
         let servers = c.world.servers
+        // Hosts in a Nova cell that cannot be reached: their servers are left out before 2.69 and
+        // shown as bare `UNKNOWN` records from 2.69.
+        let downCell = Set(c.world.hosts.lazy.filter(\.cellDown).map(\.name))
+        func inDownCell(_ server: ServerSpec) -> Bool {
+            !downCell.isEmpty && server.host.map(downCell.contains) == true
+        }
         func matches(_ server: ServerSpec) -> Bool {
+            if inDownCell(server), !c.at(2, 69) { return false }
             if let project, server.projectID != project { return false }
             if let host, server.host != host { return false }
             if let status, server.status != status { return false }
@@ -256,6 +270,10 @@ extension NovaHandler {
             body.raw("{\"servers\": [")
             for (index, server) in page.enumerated() {
                 if index > 0 { body.raw(", ") }
+                if inDownCell(server) {
+                    body.bytes.append(contentsOf: Self.downCellJSON(server, c).serialized.utf8)
+                    continue
+                }
                 body.raw(texts.text(prefix + server.id) { Self.serverBytes(server, c, lookups, ports) })
             }
             body.raw("]")
@@ -266,7 +284,10 @@ extension NovaHandler {
             body.raw("}")
             return SimResponse(status: 200, headers: [("Content-Type", "application/json")], body: Data(body.bytes))
         }
-        let list: [JSON] = page.map { ["id": .string($0.id), "links": Self.serverLinks($0.id, c), "name": .string($0.name)] }
+        let list: [JSON] = page.map { server in
+            inDownCell(server) ? ["id": .string(server.id), "links": Self.serverLinks(server.id, c), "status": "UNKNOWN"]
+                : ["id": .string(server.id), "links": Self.serverLinks(server.id, c), "name": .string(server.name)]
+        }
         var body: [(String, JSON)] = [("servers", .array(list))]
         if let links { body.append(("servers_links", links)) }
         return c.ok(.object(body))
