@@ -13,7 +13,9 @@ struct ClientFixture: Sendable {
     let environment: [String: String]
 
     /// Retries that are quick enough for tests.
-    static func fastOptions(attempts: Int = 4, timeout: Double = 15) -> ClientOptions {
+    /// Short delays between attempts; a generous deadline per attempt, because the whole suite
+    /// runs side by side on two cores (tests of the deadline pass their own).
+    static func fastOptions(attempts: Int = 4, timeout: Double = 60) -> ClientOptions {
         ClientOptions(timeoutSeconds: timeout, maxAttempts: attempts, baseDelay: 0.01, maxDelay: 2)
     }
 

@@ -412,8 +412,19 @@ func expectClean(_ f: SnapshotFixture, sourceLocation: SourceLocation = #_source
             #expect(run.status == 0, "\(run.stderr)")
             let lines = try String(contentsOfFile: trace, encoding: .utf8).split(separator: "\n").map(String.init)
             func index(_ predicate: (String) -> Bool) -> Int? { lines.firstIndex(where: predicate) }
+            /// Where a call's result is: its own line, or the "resumed" line of its thread when
+            /// another thread interrupted it in the trace.
+            func result(of at: Int, _ call: String) -> Int? {
+                guard lines[at].hasSuffix("<unfinished ...>") else { return at }
+                let pid = String(lines[at].split(separator: " ")[0])
+                return lines[at...].firstIndex { $0.hasPrefix(pid + " ") && $0.contains("<... \(call)") && $0.contains(" resumed>") }
+            }
             func renamed(to suffix: String) -> Int? {
-                index { $0.contains("rename") && $0.contains(suffix + "\"") && $0.hasSuffix("= 0") }
+                for at in lines.indices where lines[at].contains("rename") && lines[at].contains(suffix + "\"") {
+                    let call = lines[at].split(separator: " ", omittingEmptySubsequences: true)[1].prefix { $0 != "(" }
+                    if let end = result(of: at, String(call)), lines[end].hasSuffix("= 0") { return end }
+                }
+                return nil
             }
             /// The descriptor an `openat` of a path containing `fragment` returned, and where (a
             /// call another thread interrupted in the trace ends on a "resumed" line of its own).

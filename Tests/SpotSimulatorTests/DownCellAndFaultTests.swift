@@ -58,7 +58,7 @@ import TestSupport
 
     @Test func aBodyTricklesAndAnAfterFaultKeepsTheServicesEffect() async throws {
         try await NovaTestCloud.run { cloud in
-            _ = try await http("POST", cloud.base + "/__sim/faults",
+            _ = try await http("POST", cloud.base + "/__sim/faults", headers: cloud.control,
                                json: ["service": "neutron", "method": "POST", "path": "/network/v2.0/ports", "status": 503, "after": true,
                                       "remaining": 1])
             let created = try await cloud.call("POST", "/network/v2.0/ports",
@@ -66,7 +66,7 @@ import TestSupport
             #expect(created.status == 503)
             #expect(await cloud.sim.cloud.state.world.ports.contains { $0.name == "made-anyway" })
 
-            _ = try await http("POST", cloud.base + "/__sim/faults", json: ["service": "nova", "trickle_ms": 300, "remaining": 1])
+            _ = try await http("POST", cloud.base + "/__sim/faults", headers: cloud.control, json: ["service": "nova", "trickle_ms": 300, "remaining": 1])
             // curl stops after 1 s: the headers came at once, the body had not finished.
             let slow = try await runProcessOffPool(URL(fileURLWithPath: "/usr/bin/curl"),
                                                    ["-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "1",
