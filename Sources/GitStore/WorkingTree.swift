@@ -114,6 +114,7 @@ struct WorkingTree: Sendable {
     func stage(_ plan: WritePlan, in staging: String, fault: WriteFault?) throws(GitStoreError) -> [StagedFile] {
         var staged: [StagedFile] = []
         staged.reserveCapacity(plan.writes.count)
+        var stagedFolders = Set<String>()
         var count = 0
         for (position, (path, data)) in plan.writes.enumerated() {
             let target = absolute(path)
@@ -124,7 +125,15 @@ struct WorkingTree: Sendable {
                 continue
             }
             try fault?.trip(.staging, after: count)
-            let temporary = staging + "/\(position)"
+            // The staging folder mirrors the paths, so that a folder the working tree lacks (all of
+            // `inventory/` in a first snapshot) is moved into place with one rename.
+            for ancestor in RepositoryPath.ancestors(of: path) where stagedFolders.insert(ancestor).inserted {
+                let folder = staging + "/" + ancestor
+                if mkdir(folder, 0o755) != 0 && errno != EEXIST {
+                    throw .fileSystem(operation: "create directory", path: folder, message: String(cString: strerror(errno)))
+                }
+            }
+            let temporary = staging + "/" + path
             let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o666)
             guard descriptor >= 0 else {
                 throw .fileSystem(operation: "write", path: temporary, message: String(cString: strerror(errno)))
@@ -148,21 +157,42 @@ struct WorkingTree: Sendable {
     func install(_ staged: [StagedFile], plan: WritePlan, removals: [String], fault: WriteFault?) throws(GitStoreError) -> WorkingTreeUpdate {
         let removed = try remove(removals)
         var written: [String] = []
-        var createdDirectories = Set<String>()
+        var present: [String: Bool] = [:]  // folders of the working tree, looked up once
+        var moved = Set<String>()          // folders renamed into place whole
+        func exists(_ folder: String) -> Bool {
+            if let known = present[folder] { return known }
+            let found = kind(of: folder) != nil
+            present[folder] = found
+            return found
+        }
         for file in staged {
             guard let temporary = file.temporary else { continue }
-            try fault?.trip(.install, after: written.count)
-            let target = absolute(file.path)
-            if let parent = RepositoryPath.ancestors(of: file.path).last, createdDirectories.insert(parent).inserted {
-                var directory = stat()
-                if !(lstat(absolute(parent), &directory) == 0 && directory.st_mode & S_IFMT == S_IFDIR) {
-                    do {
-                        try files.createDirectory(atPath: absolute(parent), withIntermediateDirectories: true)
-                    } catch {
-                        throw .fileSystem(operation: "create directory", path: absolute(parent), message: Self.message(error))
-                    }
-                }
+            let ancestors = RepositoryPath.ancestors(of: file.path)
+            if ancestors.contains(where: moved.contains) {
+                written.append(file.path)
+                continue
             }
+            try fault?.trip(.install, after: written.count)
+            // The first folder the working tree lacks holds only new files, all staged: it moves in
+            // with one rename (its parent exists).
+            if let missing = ancestors.first(where: { !exists($0) }) {
+                let source = String(decoding: temporary.utf8.dropLast(file.path.utf8.count), as: UTF8.self) + missing
+                if rename(source, absolute(missing)) == 0 {
+                    moved.insert(missing)
+                    written.append(file.path)
+                    continue
+                }
+                guard errno == EXDEV else {
+                    throw .fileSystem(operation: "rename", path: absolute(missing), message: String(cString: strerror(errno)))
+                }
+                do {
+                    try files.createDirectory(atPath: absolute(ancestors.last!), withIntermediateDirectories: true)
+                } catch {
+                    throw .fileSystem(operation: "create directory", path: absolute(ancestors.last!), message: Self.message(error))
+                }
+                for folder in ancestors { present[folder] = true }
+            }
+            let target = absolute(file.path)
             if rename(temporary, target) != 0 {
                 let problem = errno
                 guard problem == EXDEV else {

@@ -149,6 +149,18 @@ import Testing
         #expect(leftovers.isEmpty, "\(leftovers)")
     }
 
+    /// A folder the working tree lacks moves in whole, whatever its name's bytes.
+    @Test func newFoldersWithMultibyteNamesMoveInWhole() async throws {
+        let fixture = try Fixture()
+        defer { fixture.remove() }
+        _ = try await Self.base(fixture)
+        let files = ["inventory/ホスト/東京-01.json": "一\n", "inventory/ホスト/深い/大阪.json": "二\n", "新しい/b.json": "三\n"]
+        _ = try await commitFiles(fixture.store, files, at: 1_700_000_200)
+        for (path, text) in files { #expect(fixture.contents(path) == bytes(text), "\(path)") }
+        #expect(try fixture.status().isEmpty)
+        try fixture.expectSound()
+    }
+
     static func expectAtSecond(_ fixture: Fixture, sourceLocation: SourceLocation = #_sourceLocation) throws {
         #expect(fixture.contents("inventory/a.json") == bytes("a2\n"), sourceLocation: sourceLocation)
         #expect(fixture.contents("inventory/c.json") == bytes("c\n"), sourceLocation: sourceLocation)
