@@ -111,7 +111,7 @@ public struct SnapshotWriter: Sendable {
             }
         } catch {
             if case .interruptedWrite = error {
-                throw SpotError("the snapshot was committed but not finished: \(error)",
+                throw SpotError("the snapshot stopped half way: \(error)",
                                 hint: "run spotctl snapshot again: it finishes the working tree first")
             }
             throw SpotError("cannot write the snapshot into \(repository.root.path): \(error); the repository is as it was",

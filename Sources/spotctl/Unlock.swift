@@ -9,7 +9,7 @@ struct Unlock: AsyncParsableCommand {
         A snapshot (and later apply) holds the repository's lock while it runs. A lock taken on this machine by a process
         that is gone is taken over automatically; any other lock stays until it is removed here. Without ID, prints who
         holds the lock and its id; with ID, removes the lock only when its id is ID.
-        Exit status: 0 removed, 1 not locked or another id, 64 bad usage.
+        Exit status: 0 removed (without ID: not locked), 1 locked (without ID), not locked or another id (with ID), 64 bad usage.
         """)
 
     @OptionGroup var options: RepositoryOptions
