@@ -182,8 +182,9 @@ public final class CloudReader: Sendable {
         let hyperstackTransport = self.hyperstackTransport
         let netBox = sources.netBox
         let hyperstack = sources.hyperstack
-        // The allow-list, and the capacity field the rules read.
-        let customFields = configuration.netbox.customFields + [configuration.capacity.netboxCustomField].compactMap { $0 }
+        // The allow-list, and the capacity and NVLink fields the rules read.
+        let customFields = configuration.netbox.customFields
+            + [configuration.capacity.netboxCustomField, configuration.nvlink.customField].compactMap { $0 }
 
         async let aggregates = nova.aggregates()
         async let services = nova.computeServices()

@@ -100,10 +100,3 @@ public enum SimulatorLauncher {
     }
 }
 
-/// Quotes a value for a POSIX shell when it needs quoting.
-public func shellQuote(_ value: String) -> String {
-    let safe = !value.isEmpty && value.unicodeScalars.allSatisfy {
-        CharacterSet.alphanumerics.contains($0) && $0.isASCII || "-_./:=@%+,".unicodeScalars.contains($0)
-    }
-    return safe ? value : "'" + value.replacingOccurrences(of: "'", with: "'\\''") + "'"
-}

@@ -156,6 +156,10 @@ public struct NVLinkSettings: Sendable, Hashable {
     public var aggregates: [NamePattern] = [try! NamePattern("<TYPE>-n3-NVLink")]
     /// NetBox tags (name or slug, case-insensitive) that mark a host as NVLink.
     public var tags: [String] = ["NVLink"]
+    /// The device's boolean custom field that records NVLink, exactly as NetBox names it
+    /// (case-sensitive). When a device has the field, it decides (null means false); without it,
+    /// the tags, then membership of an NVLink aggregate. nil turns the field off.
+    public var customField: String? = "NVLinks"
     public init() {}
 }
 

@@ -44,6 +44,7 @@ enum ConfigurationSchema {
                 r.mapping(node, path, [
                     "aggregates": { n, p in if let v = r.patternList(n, p, allowed: [.type]) { c.nvlink.aggregates = v } },
                     "tags": { n, p in if let v = r.stringList(n, p) { c.nvlink.tags = v } },
+                    "custom_field": { n, p in if let v = r.optionalString(n, p) { c.nvlink.customField = v } },
                 ])
             },
             "capacity": { node, path in readCapacity(node, path, &c.capacity, r) },

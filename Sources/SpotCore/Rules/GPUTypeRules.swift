@@ -58,6 +58,23 @@ public struct GPUTypeRules: Sendable {
         return gpuRoleSlugs.contains(Slug.make(role.name)) || gpuRoleSlugs.contains(Slug.make(role.slug))
     }
 
+    /// Whether a host has NVLink, the one rule every output reads: the device's boolean custom
+    /// field (`nvlink.custom_field`, default `NVLinks`; present and null means false) decides when
+    /// the device has it; without it, an NVLink tag; then membership of an NVLink aggregate.
+    public func nvlink(device: NetBoxDevice?, inNVLinkAggregate: Bool) -> Bool {
+        if let device, let field = configuration.nvlink.customField, let value = device.customFields[field] {
+            switch value {
+            case .bool(let flag): return flag
+            case .null: return false
+            case .string(let text): return ["true", "yes", "1"].contains(text.lowercased())
+            case .int(let number): return number != 0
+            default: return false
+            }
+        }
+        if let device, hasNVLinkTag(device) { return true }
+        return inNVLinkAggregate
+    }
+
     public func hasNVLinkTag(_ device: NetBoxDevice) -> Bool {
         hasTag(device.tags, in: nvlinkTagSlugs)
     }

@@ -305,7 +305,7 @@ struct CloudViewBuilder {
         let reason = placement.outOfStockReason
         let poolAggregates = placement.poolAggregates
 
-        let nvlink = gpuPool.contains { $0.nvlink } || (device.map(typeRules.hasNVLinkTag) ?? false)
+        let nvlink = typeRules.nvlink(device: device, inNVLinkAggregate: gpuPool.contains { $0.nvlink })
         let status: String
         if let device {
             status = device.status
