@@ -73,7 +73,8 @@ public struct RepositoryReader: Sendable {
 extension RepositoryReader {
     /// A change file's path and text.
     public static func isChangeFile(_ path: String) -> Bool {
-        path.hasPrefix("changes/") && (path.hasSuffix(".yaml") || path.hasSuffix(".yml") || path.hasSuffix(".json"))
+        path.hasPrefix("changes/") && !AppliedOutcome.isOutcome(path)
+            && (path.hasSuffix(".yaml") || path.hasSuffix(".yml") || path.hasSuffix(".json"))
     }
 
     /// The files under `changes/` and `log/` at a revision, or in the working tree without one.

@@ -1,0 +1,85 @@
+/// What `apply` did with one change file, recorded beside it when it moves to `changes/applied/`:
+/// `changes/applied/<name>.outcome.json` (docs/change-files.md). The site's changes page, `serve`
+/// and people read it.
+public struct AppliedOutcome: Sendable, Hashable, Codable {
+    public static let formatVersion = "1.0"
+    /// The suffix added to the change file's name.
+    public static let suffix = ".outcome.json"
+
+    /// One host of the file.
+    public struct Host: Sendable, Hashable, Codable {
+        public enum Status: String, Sendable, Hashable, Codable {
+            /// Every step ran, or was skipped because its effect was there.
+            case done
+            /// Nothing needed doing ("already in L40-n3-spot").
+            case skipped
+        }
+
+        public var host: String
+        public var from: [String]
+        public var to: String
+        public var status: Status
+        /// Each step: its command, `success` (ran) or `skipped`, and the output ("already in …").
+        public var steps: [Step]
+
+        public init(host: String, from: [String], to: String, status: Status, steps: [Step]) {
+            self.host = host
+            self.from = from
+            self.to = to
+            self.status = status
+            self.steps = steps
+        }
+    }
+
+    public struct Step: Sendable, Hashable, Codable {
+        public var command: String
+        /// `success` or `skipped`.
+        public var status: String
+        public var output: String?
+        /// The command log entry's id, when the step ran.
+        public var logID: String?
+
+        public init(command: String, status: String, output: String? = nil, logID: String? = nil) {
+            self.command = command
+            self.status = status
+            self.output = output
+            self.logID = logID
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case command, status, output
+            case logID = "log_id"
+        }
+    }
+
+    public var formatVersion: String
+    /// The change file's path when it was pending (`changes/<name>`).
+    public var change: String
+    public var reason: String?
+    /// When the run finished, ISO 8601 in UTC.
+    public var appliedAt: String
+    /// The apply run's id (the command log's file is `log/<time>-<run>.jsonl`).
+    public var run: String
+    /// Who applied it: the git author or the CI identity.
+    public var user: String
+    public var hosts: [Host]
+
+    public init(change: String, reason: String?, appliedAt: String, run: String, user: String, hosts: [Host]) {
+        self.formatVersion = AppliedOutcome.formatVersion
+        self.change = change
+        self.reason = reason
+        self.appliedAt = appliedAt
+        self.run = run
+        self.user = user
+        self.hosts = hosts
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case change, reason, run, user, hosts
+        case formatVersion = "format_version"
+        case appliedAt = "applied_at"
+    }
+
+    /// Whether a path in the repository is an outcome record.
+    public static func isOutcome(_ path: String) -> Bool { path.hasSuffix(suffix) }
+}
