@@ -12,6 +12,8 @@ import PackageDescription
 //   SpotClients    clients of Keystone, Nova, Neutron, NetBox and Hyperstack; CloudReader
 //   SpotKit        application services: RepositoryReader, SnapshotWriter, Snapshotter,
 //                  SiteBuilder, SnapshotComparer, RepositoryInitializer (no simulator)
+//   SpotApply      `apply`: the engine that runs change files over a small protocol of cloud
+//                  actions (CloudActions), which SpotClients' CloudReader implements
 //   SpotSimulator  the simulated cloud: Keystone, Nova, Neutron, NetBox, Hyperstack on loopback
 //   SpotDemo       `demo` and `simulate`: the simulator wired to the services
 //   spotctl        the executable: parses arguments, resolves the process (environment, working
@@ -31,6 +33,7 @@ let package = Package(
         .library(name: "SpotCore", targets: ["SpotCore"]),
         .library(name: "GitStore", targets: ["GitStore"]),
         .library(name: "SpotKit", targets: ["SpotKit"]),
+        .library(name: "SpotApply", targets: ["SpotApply"]),
         .library(name: "SpotSimulator", targets: ["SpotSimulator"]),
         .library(name: "SpotSite", targets: ["SpotSite"]),
         .library(name: "SpotAPI", targets: ["SpotAPI"]),
@@ -112,6 +115,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "SpotApply",
+            dependencies: ["SpotKit", "SpotCore", "SpotSupport", "GitStore", "SpotClients"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "SpotDemo",
             dependencies: ["SpotKit", "SpotCore", "GitStore", "SpotSimulator", "SpotSupport"],
             swiftSettings: swiftSettings
@@ -119,14 +127,14 @@ let package = Package(
         .executableTarget(
             name: "spotctl",
             dependencies: [
-                "SpotKit", "SpotDemo", "SpotCore", "SpotSimulator", "SpotSupport",
+                "SpotKit", "SpotApply", "SpotDemo", "SpotCore", "SpotSimulator", "SpotSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "spotctl-bench",
-            dependencies: ["SpotKit", "SpotDemo", "SpotCore", "SpotSupport", "GitStore", "SpotClients", "SpotSimulator", "SpotSite"],
+            dependencies: ["SpotKit", "SpotApply", "SpotDemo", "SpotCore", "SpotSupport", "GitStore", "SpotClients", "SpotSimulator", "SpotSite"],
             path: "Benchmarks",
             swiftSettings: swiftSettings
         ),
@@ -165,7 +173,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SpotKitTests",
-            dependencies: ["SpotKit", "SpotDemo", "SpotCore", "GitStore", "SpotClients", "SpotSimulator", "TestSupport",
+            dependencies: ["SpotKit", "SpotApply", "SpotDemo", "SpotCore", "GitStore", "SpotClients", "SpotSimulator", "TestSupport",
                            .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),

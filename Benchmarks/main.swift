@@ -3,6 +3,7 @@
 //
 //     swift build -c release && .build/release/spotctl-bench            # everything
 //     .build/release/spotctl-bench --quick                              # 200 and 2,000 hosts only
+//     .build/release/spotctl-bench --apply                              # a 500-host apply on 2,000 hosts
 //
 // The simulated cloud runs as a separate `spotctl simulate` process (from the same build folder),
 // so the peak memory printed is the snapshot's own.
@@ -140,6 +141,17 @@ func benchmarkGitStore(count: Int) async throws -> (write: Double, read: Double,
 #if DEBUG
 print("note: a debug build; the targets are for a release build (swift build -c release)")
 #endif
+if arguments.contains("--apply") {
+    // --apply: the apply benchmark alone (--apply-concurrency N overrides apply.concurrency).
+    func applyOption(_ name: String) -> Int? {
+        guard let index = arguments.firstIndex(of: name), arguments.index(after: index) < arguments.endIndex else { return nil }
+        return Int(arguments[arguments.index(after: index)])
+    }
+    try await benchmarkApply(hosts: applyOption("--hosts") ?? 2000, moves: applyOption("--moves") ?? 500,
+                             latency: applyOption("--latency") ?? 20, concurrency: applyOption("--apply-concurrency"))
+    removeFolders()
+    exit(0)
+}
 print("Snapshot of a generated cloud (10 VMs per host), simulated latency per request:")
 print(String(format: "(disk probe: creating 2,000 files of 4 KB took %.2f s here; this ext4 slows down for a minute after mass deletes)",
              try diskProbe(count: 2000)))

@@ -72,7 +72,8 @@ public struct SnapshotWriter: Sendable {
     /// from) are recorded in `snapshot.json`; `sourceNotes` (why a source is not configured) go
     /// into a refusal's message.
     public func write(_ facts: Facts, endpoints: SourceEndpoints? = nil, sourceNotes: [String] = [], secrets: [Secret],
-                      force: Bool, commit: Bool, author: CommitAuthor) async throws(SpotError) -> Written {
+                      force: Bool, commit: Bool, author: CommitAuthor,
+                      extra: FileChanges = FileChanges(), message: String? = nil) async throws(SpotError) -> Written {
         var timer = PhaseTimer()
         let previous = try await previousFacts()
         if let previous, !force {
@@ -97,13 +98,17 @@ public struct SnapshotWriter: Sendable {
 
         // The last line of defence: no configured secret may reach the inventory or the commit
         // message, in any form our encoders give it (`SecretScan`).
-        try SecretScan(secrets: secrets).check(files, commitMessage: commit ? diff.message : nil, output: "the snapshot")
+        // `apply` adds its command log, moved change files and outcomes, and its own message: one commit.
+        let message = message ?? diff.message
+        let writes = files.merging(extra.writes) { _, added in added }
+        try SecretScan(secrets: secrets).check(writes, commitMessage: commit ? message : nil, output: "the snapshot")
         timer.end("scan")
-        let changes = FileChanges(writes: files, replacedDirectories: [InventoryFiles.directory])
+        let changes = FileChanges(writes: writes, deletions: extra.deletions,
+                                  replacedDirectories: [InventoryFiles.directory] + extra.replacedDirectories)
         let result: Result
         do {
             if commit {
-                let committed = try await reader.store.commit(changes, author: author, message: diff.message)
+                let committed = try await reader.store.commit(changes, author: author, message: message)
                 result = committed.commitID.map(Result.committed) ?? .unchanged
             } else {
                 _ = try await reader.store.writeWorkingTree(changes)
@@ -119,6 +124,21 @@ public struct SnapshotWriter: Sendable {
         }
         timer.end("git")
         return Written(result: result, diff: diff, phases: timer.phases)
+    }
+}
+
+extension SnapshotWriter {
+    /// Commits `changes` alone (no inventory), after the secret scan: `apply`'s command log and
+    /// moved change files when the snapshot after it could not be taken.
+    public func commit(_ changes: FileChanges, message: String, secrets: [Secret], author: CommitAuthor) async throws(SpotError) -> Result {
+        try SecretScan(secrets: secrets).check(changes.writes, commitMessage: message, output: "the command log")
+        do {
+            let committed = try await reader.store.commit(changes, author: author, message: message)
+            return committed.commitID.map(Result.committed) ?? .unchanged
+        } catch {
+            throw SpotError("cannot commit into \(repository.root.path): \(error)",
+                            hint: "fix the cause named above (a full disk, permissions), then run spotctl apply again")
+        }
     }
 }
 

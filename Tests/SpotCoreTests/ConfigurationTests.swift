@@ -54,8 +54,19 @@ import Testing
                                                remoteIPPrefix: "0.0.0.0/0", portRangeMin: 22, portRangeMax: 22)]
         c.capacity.hostPatterns = []
         c.snapshot.maxServerLoss = 0.25
+        c.apply.concurrency = 16
         let text = ConfigurationWriter.yaml(c)
         #expect(try ConfigurationLoader.load(yaml: text, file: "x.yaml") == c)
+        #expect(text.contains("apply:\n  concurrency: 16"))
+    }
+
+    @Test func applyConcurrencyDefaultsToEightAndMustBePositive() throws {
+        #expect(Configuration.defaults.apply.concurrency == 8)
+        #expect(try ConfigurationLoader.load(yaml: "apply:\n  concurrency: 3\n", file: "spotctl.yaml").apply.concurrency == 3)
+        let error = #expect(throws: ConfigurationError.self) {
+            try ConfigurationLoader.load(yaml: "apply:\n  concurrency: 0\n", file: "spotctl.yaml")
+        }
+        #expect(error?.diagnostics.first?.key == "apply.concurrency")
     }
 
     @Test func anUnknownKeyNamesTheFileLineAndKey() {
@@ -125,7 +136,7 @@ import Testing
         #expect(error?.diagnostics.map(\.key) == ["colour", "capacity.default_gpus_per_host", "launch.key_name"])
         #expect(error?.description == """
             spotctl.yaml: 3 problems in the configuration; nothing was changed
-              spotctl.yaml:1:1: colour: unknown key "colour"; known keys here: aggregates, capacity, gpu_servers, gpu_types, \
+              spotctl.yaml:1:1: colour: unknown key "colour"; known keys here: aggregates, apply, capacity, gpu_servers, gpu_types, \
             hyperstack, launch, netbox, nvlink, openstack, out_of_stock, owner_groups, runpod, sites, snapshot, version
               spotctl.yaml:3:26: capacity.default_gpus_per_host: must be at least 1, found 0
               spotctl.yaml:5:13: launch.key_name: expected text, found the boolean true; quote it if you mean the text

@@ -21,6 +21,7 @@ public struct Configuration: Sendable, Hashable {
     public var sites: [SiteDefinition] = SiteDefinition.defaults
     public var launch = LaunchSettings()
     public var snapshot = SnapshotSettings()
+    public var apply = ApplySettings()
 
     public init() {}
 
@@ -286,6 +287,12 @@ public struct SnapshotSettings: Sendable, Hashable {
     /// The share of servers a snapshot may lose against the previous one before it is refused.
     public var maxServerLoss: Double = 0.5
     /// How many requests run at once.
+    public var concurrency: Int = 8
+    public init() {}
+}
+
+public struct ApplySettings: Sendable, Hashable {
+    /// How many hosts `spotctl apply` moves at once (each host's steps run in order).
     public var concurrency: Int = 8
     public init() {}
 }

@@ -66,6 +66,11 @@ enum ConfigurationSchema {
                     "concurrency": { n, p in if let v = r.int(n, p, minimum: 1) { c.snapshot.concurrency = v } },
                 ])
             },
+            "apply": { node, path in
+                r.mapping(node, path, [
+                    "concurrency": { n, p in if let v = r.int(n, p, minimum: 1) { c.apply.concurrency = v } },
+                ])
+            },
         ])
         config = c
     }

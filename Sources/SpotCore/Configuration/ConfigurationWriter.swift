@@ -140,6 +140,10 @@ public enum ConfigurationWriter {
         w.line("  max_host_loss: \(c.snapshot.maxHostLoss)")
         w.line("  max_server_loss: \(c.snapshot.maxServerLoss)")
         w.line("  concurrency: \(c.snapshot.concurrency)")
+        w.blank()
+        w.comment("spotctl apply moves this many hosts at once (each host: add to the target, then remove from the source).")
+        w.line("apply:")
+        w.line("  concurrency: \(c.apply.concurrency)")
         return w.text
     }
 

@@ -136,9 +136,7 @@ extension NovaHandler {
                 throw NovaFault(400, "Invalid input for field/attribute \(action). Value: \(argument.serialized). 'host' is a required property and additional properties are not allowed")
             }
             let adding = action == "add_host"
-            let result: Result<AggregateSpec, NovaFault> = await c.state.mutate { world in
-                Self.changeHost(adding: adding, host: host, aggregate: id, in: &world)
-            }
+            let result = await c.state.changeMembership(adding: adding, host: host, aggregate: id)
             return c.ok(["aggregate": Self.aggregateJSON(try result.get(), c)])
         case "set_metadata":
             guard let metadata = argument["metadata"]?.object else {

@@ -19,6 +19,9 @@ public actor CloudState {
 
     private var faults: [FaultRule] = []
 
+    /// Every host's aggregates after each `add_host`/`remove_host` (`membershipHistory()`).
+    private var membership: [MembershipRecord] = []
+
     /// Seconds added to the wall clock (`POST /__sim/clock`), so that token expiry and build
     /// delays can be tested without waiting.
     private var clockOffset: TimeInterval = 0
@@ -59,6 +62,27 @@ public actor CloudState {
     public func mutate<T: Sendable>(_ body: (inout Scenario) throws -> T) rethrows -> T {
         try body(&world)
     }
+
+    // MARK: aggregate membership
+
+    /// Adds or removes a host as Nova does and records the host's aggregates afterwards, in one
+    /// step of the actor: the history is in the order the world changed.
+    func changeMembership(adding: Bool, host: String, aggregate id: Int) -> Result<AggregateSpec, NovaFault> {
+        let result = NovaHandler.changeHost(adding: adding, host: host, aggregate: id, in: &world)
+        let status: Int
+        switch result {
+        case .success: status = 200
+        case .failure(let fault): status = fault.status
+        }
+        let name = world.aggregates.first { $0.id == id }?.name ?? String(id)
+        let holding = world.aggregates.filter { $0.hosts.contains(host) }.map(\.name).sorted()
+        membership.append(MembershipRecord(sequence: membership.count + 1, action: adding ? "add_host" : "remove_host", host: host,
+                                           aggregate: name, status: status, aggregates: holding))
+        return result
+    }
+
+    /// The aggregates of a host after every `add_host` and `remove_host` so far, in order.
+    public func membershipHistory() -> [MembershipRecord] { membership }
 
     // MARK: tokens
 

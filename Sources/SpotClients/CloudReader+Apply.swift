@@ -1,0 +1,38 @@
+public import SpotCore
+import SpotSupport
+
+/// The reads and writes `apply` needs, each a few requests: membership changes of one host, the
+/// servers of given hosts. Errors are the client's (`ClientError`), already redacted.
+extension CloudReader {
+    /// The Nova page size in use (`openstack.page_size`), for estimating a listing's requests.
+    public var serverPageSize: Int { nova.pageSize }
+
+    /// Every server of the cloud, through the paged listing (its cost grows with pages).
+    public func allServers() async throws(ClientError) -> [Server] {
+        _ = try await nova.microversion()
+        return try await nova.servers()
+    }
+
+    /// The servers of each host, one query per host (`GET /servers/detail?all_tenants=1&host=H`),
+    /// `concurrency` at a time.
+    public func servers(onHosts hosts: [String], concurrency: Int) async throws(ClientError) -> [Server] {
+        _ = try await nova.microversion()
+        let nova = self.nova
+        let lists = try await boundedMap(hosts, limit: max(1, concurrency)) { (host: String) async throws(ClientError) -> [Server] in
+            try await nova.servers(onHost: host)
+        }
+        return lists.flatMap { $0 }
+    }
+
+    /// `openstack aggregate add host`: the aggregate after the change. A repeat (409 "already has
+    /// host") is success once the aggregate read back holds the host.
+    public func addHost(_ host: String, toAggregate id: Int) async throws(ClientError) -> Aggregate {
+        try await nova.addHost(host, toAggregate: id)
+    }
+
+    /// `openstack aggregate remove host`: the aggregate after the change. A 404 is success once
+    /// the aggregate read back lacks the host.
+    public func removeHost(_ host: String, fromAggregate id: Int) async throws(ClientError) -> Aggregate {
+        try await nova.removeHost(host, fromAggregate: id)
+    }
+}
