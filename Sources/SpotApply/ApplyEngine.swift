@@ -213,7 +213,7 @@ public enum ApplyEngine {
             while next < min(limit, workItems.count) { start() }
             while let done = await group.next() {
                 out.append(done)
-                report("\(done.1.host): \(done.1.status.rawValue)")
+                if done.1.status == .failed { report("\(done.1.host): failed: " + done.1.problems.joined(separator: "; ")) }
                 if next < workItems.count { start() }
             }
             return out
