@@ -120,6 +120,8 @@ public enum ApplyEngine {
             result.files.append(FileResult(path: file.path, reason: file.reason, status: .invalid, hosts: [],
                                            problems: file.problems + file.migrations.flatMap(\.problems)))
         }
+        // Nothing to run (every file invalid): no request at all.
+        guard !runnable.isEmpty else { return result }
         let moving = runnable.flatMap(\.migrations).filter { $0.outcome == .move }
 
         // Re-read what the changes touch: every aggregate in one request, and the servers of the

@@ -361,6 +361,21 @@ struct ApplyFixture {
         }
     }
 
+    @Test func aFileInvalidAgainstTheSnapshotIsNotRunTheOthersAre() async throws {
+        try await ApplyFixture.run { a in
+            try a.change()
+            try a.change("changes/2026-12-01-typo.yaml", "migrations:\n  - host: \"CA1-ESC812-999\"\n    to: \"spot\"\n")
+            let report = try await a.apply()
+            #expect(report.exitCode == 1, "\(report.lines)")
+            let text = report.lines.joined(separator: "\n")
+            #expect(text.contains("changes/2026-12-01-typo.yaml: not run, 1 problem against the snapshot"), "\(text)")
+            #expect(text.contains("changes/2026-12-01-typo.yaml:2:"), "\(text)")
+            #expect(a.isApplied)
+            #expect(FileManager.default.fileExists(atPath: a.f.repository.root.appendingPathComponent("changes/2026-12-01-typo.yaml").path))
+            await a.expectEveryMoverExactlyInSpot()
+        }
+    }
+
     @Test func aDryRunReadsValidatesAndWritesNothing() async throws {
         try await ApplyFixture.run { a in
             try a.change()
