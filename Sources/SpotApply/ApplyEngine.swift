@@ -193,6 +193,16 @@ public enum ApplyEngine {
             return result
         }
 
+        // The snapshot's reads that the steps do not change (servers, hypervisors, flavors, NetBox,
+        // Hyperstack) run beside the steps; its aggregates are replaced by the verification's read.
+        let snapshotRead: Task<Result<Facts, CloudReadError>, Never>? = work.isEmpty ? nil : Task {
+            do throws(CloudReadError) {
+                return .success(try await reader.readAll())
+            } catch {
+                return .failure(error)
+            }
+        }
+
         // The steps, hosts in parallel up to apply.concurrency.
         let aggregates = Dictionary(liveAggregates.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         let user = context.identity.name
@@ -241,9 +251,11 @@ public enum ApplyEngine {
         // Verify the end state with one aggregates read.
         if let afterSteps = options.afterSteps { await afterSteps() }
         let ran = executed.filter { $0.result.status == .done || $0.result.status == .skipped }
+        var verifiedAggregates: [Aggregate]?
         if !executed.isEmpty {
             do {
                 let after = try await actions.readAggregates()
+                verifiedAggregates = after
                 result.verified = true
                 for index in executed.indices where executed[index].result.status == .done || executed[index].result.status == .skipped {
                     let host = executed[index].result.host
@@ -307,7 +319,10 @@ public enum ApplyEngine {
             changes.writes[path] = data
             result.logPath = path
         }
-        guard !changes.isEmpty else { return result }
+        guard !changes.isEmpty else {
+            snapshotRead?.cancel()
+            return result
+        }
 
         // The snapshot, the log and the moved files: one commit.
         let message = commitMessage(result: result, applied: appliedNames)
@@ -317,10 +332,24 @@ public enum ApplyEngine {
             netbox: sources.netBox.credentials?.url, hyperstack: sources.hyperstack.credentials?.url)
         var snapshotProblem: String?
         var facts: Facts?
-        do {
-            facts = try await reader.readAll()
-        } catch {
-            snapshotProblem = redactor.redact(error.description)
+        if let snapshotRead {
+            switch await snapshotRead.value {
+            case .success(var read):
+                if let verifiedAggregates {
+                    read.aggregates = verifiedAggregates
+                    facts = read
+                } else {
+                    snapshotProblem = "the aggregates could not be read after the steps"
+                }
+            case .failure(let error):
+                snapshotProblem = redactor.redact(error.description)
+            }
+        } else {
+            do {
+                facts = try await reader.readAll()
+            } catch {
+                snapshotProblem = redactor.redact(error.description)
+            }
         }
         await phase("snapshot")
         if let facts {
