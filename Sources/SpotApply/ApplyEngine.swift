@@ -86,7 +86,8 @@ public enum ApplyEngine {
         let redactor = Redactor(secrets: sources.secrets)
         let actions = LiveCloudActions(reader: reader, concurrency: configuration.apply.concurrency)
         do {
-            result = try await execute(plan: plan, texts: texts, snapshotFacts: snapshotFacts, configuration: configuration,
+            result = try await execute(plan: plan, texts: texts, snapshotFacts: snapshotFacts, snapshotView: snapshotView,
+                                       configuration: configuration,
                                        actions: actions, reader: reader, writer: writer, sources: sources, redactor: redactor,
                                        options: options, context: context, now: now, result: result, report: report)
         } catch {
@@ -102,16 +103,21 @@ public enum ApplyEngine {
     // MARK: the run
 
     // swiftlint:disable:next function_body_length
-    static func execute(plan: Plan, texts: [(path: String, text: String)], snapshotFacts: Facts, configuration: Configuration,
+    static func execute(plan: Plan, texts: [(path: String, text: String)], snapshotFacts: Facts, snapshotView: CloudView,
+                        configuration: Configuration,
                         actions: some CloudActions, reader: CloudReader, writer: SnapshotWriter, sources: CloudSources,
                         redactor: Redactor, options: Options, context: RunContext, now: Date, result initial: ApplyReport,
                         report: @escaping @Sendable (String) -> Void) async throws(SpotError) -> ApplyReport {
         var result = initial
         var requestMark = await reader.requestCount
+        var timeMark = ContinuousClock.now
         func phase(_ name: String) async {
             let count = await reader.requestCount
             result.phaseRequests[name, default: 0] += count - requestMark
             requestMark = count
+            let now = ContinuousClock.now
+            result.phaseSeconds[name, default: 0] += PhaseClock.seconds(now - timeMark)
+            timeMark = now
         }
 
         // Files invalid against the snapshot do not run.
@@ -133,7 +139,16 @@ public enum ApplyEngine {
             throw SpotError("cannot read the aggregates before applying; nothing was changed: \(error.message)",
                             hint: "check OpenStack (the request named above), then run spotctl apply again")
         }
-        let hosts = Array(Set(moving.map(\.host))).sorted()
+        // The hosts that must be empty: those leaving spot, and those leaving another pool
+        // without `allow_vms: true`. Their VMs are re-read; the others' do not matter.
+        let mustBeEmpty = moving.filter { planned in
+            let leavesSpot = planned.from.contains { name in
+                if case .gpuPool(_, .spot, _)? = snapshotView.aggregate(named: name)?.kind { return true }
+                return false
+            }
+            return leavesSpot || !planned.request.allowVMs
+        }
+        let hosts = Array(Set(mustBeEmpty.map(\.host))).sorted()
         var liveServers: [Server] = []
         if !hosts.isEmpty {
             let pageSize = max(1, actions.serverPageSize)
@@ -355,8 +370,10 @@ public enum ApplyEngine {
         if let facts {
             do {
                 let written = try await writer.write(facts, endpoints: endpoints, sourceNotes: sources.notes, secrets: sources.secrets,
-                                                     force: false, commit: true, author: author, extra: changes, message: message)
+                                                     force: false, commit: true, author: author, extra: changes, message: message,
+                                                     previous: snapshotFacts)
                 result.commit = written.result
+                await phase("commit")
                 return result
             } catch {
                 if error.message.contains("a configured secret") { throw error }

@@ -79,6 +79,9 @@ public struct ApplyReport: Sendable {
     public var seconds: Double
     /// Requests per phase (`reread`, `steps`, `verify`, `snapshot`), for the benchmark.
     public var phaseRequests: [String: Int] = [:]
+    /// Seconds per phase: `plan` (lock, snapshot facts, plan), `reread`, `steps`, `verify`, `snapshot`
+    /// (waiting for its reads), `commit` (encoding, secret scan, git).
+    public var phaseSeconds: [String: Double] = [:]
 
     public var hosts: [HostResult] { files.flatMap(\.hosts) }
 

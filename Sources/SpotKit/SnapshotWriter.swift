@@ -73,9 +73,11 @@ public struct SnapshotWriter: Sendable {
     /// into a refusal's message.
     public func write(_ facts: Facts, endpoints: SourceEndpoints? = nil, sourceNotes: [String] = [], secrets: [Secret],
                       force: Bool, commit: Bool, author: CommitAuthor,
-                      extra: FileChanges = FileChanges(), message: String? = nil) async throws(SpotError) -> Written {
+                      extra: FileChanges = FileChanges(), message: String? = nil,
+                      previous known: Facts? = nil) async throws(SpotError) -> Written {
         var timer = PhaseTimer()
-        let previous = try await previousFacts()
+        // `apply` passes the HEAD facts it has already read.
+        let previous = known != nil ? known : try await previousFacts()
         if let previous, !force {
             let violations = SnapshotGuard.check(previous: previous, next: facts, previousEndpoints: try await previousEndpoints(),
                                                  nextEndpoints: endpoints, settings: configuration.snapshot)
