@@ -218,15 +218,28 @@ struct ApplyFixture {
             } else {
                 #expect(first.exitCode == 1, "\(first.lines)")
                 let failed = first.hosts.filter { $0.status == .failed }
-                #expect(failed.count == 1, "\(first.lines)")
-                #expect(first.hosts.filter { $0.status == .done }.count == 2)
+                let done = first.hosts.filter { $0.status == .done }
+                let entries = try a.logEntries()
+                let expected: CommandLogEntry.Status = fault.timeout != nil ? .timeout : .error
+                if fault.timeout == nil {
+                    #expect(failed.count == 1, "\(first.lines)")
+                    #expect(done.count == 2)
+                    #expect(entries.filter { $0.status == expected }.count == 1, "\(entries)")
+                } else {
+                    // With one attempt and a short timeout, a machine busy with the whole suite may
+                    // time out other requests too: at least the faulted one is a timeout.
+                    #expect(failed.count >= 1 && failed.count + done.count == 3, "\(first.lines)")
+                    #expect(entries.contains { $0.status == .timeout && $0.command.hasPrefix("openstack aggregate add host L40-n3-spot") }, "\(entries)")
+                    #expect(entries.allSatisfy { $0.status != .error }, "\(entries)")
+                }
                 let text = first.lines.joined(separator: "\n")
                 #expect(text.contains("FAILED") && text.contains("run spotctl apply again"), "\(text)")
                 #expect(a.isPending)
-                let entries = try a.logEntries()
-                let expected: CommandLogEntry.Status = fault.timeout != nil ? .timeout : .error
-                #expect(entries.filter { $0.status == expected }.count == 1, "\(entries)")
-                // The failed host's later steps did not run: it was never removed before the add was confirmed.
+                // A failed host's later steps did not run.
+                for host in failed {
+                    let firstFailure = try #require(host.steps.firstIndex { $0.status == .error || $0.status == .timeout })
+                    #expect(host.steps[(firstFailure + 1)...].allSatisfy { $0.status == nil }, "\(host.steps)")
+                }
                 let second = try await a.apply()
                 #expect(second.exitCode == 0, "\(second.lines)")
                 await a.expectEveryMoverExactlyInSpot()
