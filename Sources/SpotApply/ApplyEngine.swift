@@ -102,7 +102,6 @@ public enum ApplyEngine {
 
     // MARK: the run
 
-    // swiftlint:disable:next function_body_length
     static func execute(plan: Plan, texts: [(path: String, text: String)], snapshotFacts: Facts, snapshotView: CloudView,
                         configuration: Configuration,
                         actions: some CloudActions, reader: CloudReader, writer: SnapshotWriter, sources: CloudSources,
