@@ -102,7 +102,10 @@ public enum SiteBuilder {
         let files = try await reader.changesAndLog(at: sourceRevision)
         let commandLog = try RepositoryReader.commandLog(files)
         let pending = RepositoryReader.changeFiles(files, applied: false).map { ChangeFileText(path: $0.path, text: $0.text) }
-        let applied = RepositoryReader.changeFiles(files, applied: true).map { ChangeFileText(path: $0.path, text: $0.text) }
+        let applied = RepositoryReader.changeFiles(files, applied: true).map { file in
+            let record = RepositoryReader.appliedOutcome(of: file.path, in: files)
+            return ChangeFileText(path: file.path, text: file.text, outcome: record.outcome, outcomeProblem: record.problem)
+        }
 
         // Templates: the built-in ones, overridden by the repository's templates/ folder.
         let templates: SiteTemplates
