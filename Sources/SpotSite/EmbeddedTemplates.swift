@@ -372,6 +372,7 @@ thead th { font-size: 0.8rem; text-transform: uppercase; color: var(--muted); le
 .legend > span { white-space: nowrap; }
 .change pre { white-space: pre-wrap; background: #fbfcfd; border: 1px solid var(--line); border-radius: 6px; padding: 0.6rem; }
 .log code { white-space: pre-wrap; }
+.log .nowrap { white-space: nowrap; }
 .log pre.output { white-space: pre-wrap; margin: 0; font-size: 0.85rem; }
 .plan-summary .muted, .hint { color: var(--muted); }
 .problems, .warnings { margin: 0.4rem 0; padding-left: 1.2rem; }
@@ -598,7 +599,7 @@ thead th { font-size: 0.8rem; text-transform: uppercase; color: var(--muted); le
 <table class="log stack">
   <thead><tr><th scope="col">Time</th><th scope="col">Command</th><th scope="col">Status</th><th scope="col">Return code</th><th scope="col">Output</th><th scope="col">Took</th><th scope="col">User</th><th scope="col">Change</th><th scope="col">Step</th></tr></thead>
   <tbody>
-  {{#entries}}<tr class="status-{{status}}" data-status="{{status}}" data-id="{{id}}"><td data-label="Time">{{timestamp}}</td><td data-label="Command"><code>{{command}}</code></td><td data-label="Status">{{status}}</td><td data-label="Return code">{{returnCode}}</td><td data-label="Output">{{#hasOutput}}<pre class="output">{{output}}</pre>{{/hasOutput}}</td><td data-label="Took">{{executionTime}}</td><td data-label="User">{{user}}</td><td data-label="Change">{{change}}</td><td data-label="Step">{{step}}</td></tr>
+  {{#entries}}<tr class="status-{{status}}" data-status="{{status}}" data-id="{{id}}"><td data-label="Time">{{timestamp}}</td><td data-label="Command"><code>{{command}}</code></td><td data-label="Status" class="nowrap">{{status}}</td><td data-label="Return code">{{returnCode}}</td><td data-label="Output">{{#hasOutput}}<pre class="output">{{output}}</pre>{{/hasOutput}}</td><td data-label="Took" class="nowrap">{{executionTime}}</td><td data-label="User">{{user}}</td><td data-label="Change">{{change}}</td><td data-label="Step">{{step}}</td></tr>
   {{/entries}}{{!}}
   </tbody>
 </table>
