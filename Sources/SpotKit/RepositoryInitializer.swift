@@ -217,6 +217,12 @@ public enum RepositoryInitializer {
               done
               echo "push refused five times; giving up" >&2
               exit 1
+          - name: Warn when merged change files are still pending (an apply run the queue replaced, or one that failed)
+            run: |
+              pending=$(find changes -maxdepth 1 -type f \\( -name '*.yaml' -o -name '*.yml' -o -name '*.json' \\) | wc -l)
+              if [ "$pending" -gt 0 ]; then
+                echo "::warning::$pending change file(s) pending in changes/: run the spotctl apply workflow (see spotctl's docs/ci.md)"
+              fi
 
     """
 

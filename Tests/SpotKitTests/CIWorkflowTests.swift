@@ -224,6 +224,29 @@ import SpotCore
         }
     }
 
+    /// The snapshot warns about change files still pending on the branch: an apply that waited in
+    /// the concurrency group can be replaced by the next scheduled snapshot (docs/ci.md).
+    @Test func theSnapshotWarnsAboutPendingChangeFiles() throws {
+        let step = try Self.step(Self.snapshot, "snapshot", named: "Warn when merged change files")
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let changes = dir.appending("changes")
+        try FileManager.default.createDirectory(at: changes.appendingPathComponent("applied"), withIntermediateDirectories: true)
+        try "x".write(to: changes.appendingPathComponent("README.md"), atomically: true, encoding: .utf8)
+        try "x".write(to: changes.appendingPathComponent("applied/old.yaml"), atomically: true, encoding: .utf8)
+        let script = dir.appending("step.sh")
+        try (try #require(step["run"] as? String)).write(to: script, atomically: true, encoding: .utf8)
+        func run() throws -> String {
+            let result = try runProcess(URL(fileURLWithPath: "/bin/bash"), ["--noprofile", "--norc", "-eo", "pipefail", script.path],
+                                        in: dir.url, environment: ["PATH": "/usr/bin:/bin"])
+            #expect(result.status == 0, "\(result.stderr)")
+            return result.stdout
+        }
+        #expect(try run() == "", "README.md and applied files are not pending")
+        try "x".write(to: changes.appendingPathComponent("2026-12-02-spot.yaml"), atomically: true, encoding: .utf8)
+        #expect(try run().hasPrefix("::warning::1 change file(s) pending in changes/"))
+    }
+
     /// The `changes/README.md` init writes shows the format of docs/change-files.md: its example
     /// plans without a problem of format (the hosts are unknown to an empty cloud, nothing else).
     @Test func theChangesReadmeShowsTheChangeFileFormat() throws {
