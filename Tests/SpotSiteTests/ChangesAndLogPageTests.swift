@@ -92,3 +92,62 @@ import SpotCore
         #expect(newer.lowerBound < older.lowerBound)
     }
 }
+
+/// The log's filters and the changes page in a real headless browser: filtering by status and by
+/// text (output, change), and neither page scrolls sideways at 400 pixels.
+@Suite(.serialized) struct ChangesAndLogBrowserTests {
+    struct Shown: Decodable {
+        let all: Int
+        let errors: [String]
+        let conflict: [String]
+        let count: String
+    }
+
+    @Test func theLogFiltersByStatusAndTextAndBothPagesFitAt400Pixels() async throws {
+        let browser = try Browser.required()
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let entries = [
+            CommandLogEntry(id: "r1-1", timestamp: "2026-12-02T10:00:01Z", command: "openstack aggregate add host L40-n3-spot gpu-1",
+                            status: .success, executionTime: "0.4s", user: "ada", change: "changes/a.yaml", step: 1, output: "added", returnCode: 0),
+            CommandLogEntry(id: "r1-2", timestamp: "2026-12-02T10:00:02Z", command: "openstack aggregate remove host L40-n3 gpu-2",
+                            status: .error, executionTime: "1.2s", user: "ada", change: "changes/a.yaml", step: 2,
+                            output: "Conflict (HTTP 409)", returnCode: 1),
+            CommandLogEntry(id: "r2-1", timestamp: "2026-12-02T11:00:00Z", command: "openstack aggregate add host L40-n3 gpu-1",
+                            status: .timeout, executionTime: "30.0s", user: "ci (CI)", change: "changes/b.yaml", step: 1),
+        ]
+        let files = try ChangesAndLogPageTests.render(pending: [ChangesAndLogPageTests.pending], applied: [ChangesAndLogPageTests.applied], log: entries)
+        for (path, data) in files {
+            let url = dir.url.appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try data.write(to: url)
+        }
+        let probe = try await browser.probe(page: dir.url.appendingPathComponent("log.html"), width: 1280, actions: """
+            const rows = () => Array.from(document.querySelectorAll('table.log tbody tr')).filter(r => !r.hidden).map(r => r.dataset.id);
+            const all = rows().length;
+            const status = document.getElementById('log-status');
+            status.value = 'error';
+            status.dispatchEvent(new Event('change', {bubbles: true}));
+            await sleep(20);
+            const errors = rows();
+            status.value = '';
+            status.dispatchEvent(new Event('change', {bubbles: true}));
+            const text = document.getElementById('log-text');
+            text.value = 'conflict';
+            text.dispatchEvent(new Event('input', {bubbles: true}));
+            await sleep(20);
+            return { all, errors, conflict: rows(), count: document.getElementById('log-count').textContent };
+            """)
+        #expect(probe.errors.isEmpty, "\(probe.errors)")
+        let shown = try probe.decode(Shown.self)
+        #expect(shown.all == 3)
+        #expect(shown.errors == ["r1-2"])
+        #expect(shown.conflict == ["r1-2"], "the text filter reads the output too")
+        #expect(shown.count == "1 of 3 commands")
+        for page in ["log.html", "changes.html"] {
+            let narrow = try await browser.probe(page: dir.url.appendingPathComponent(page), width: 400)
+            #expect(narrow.errors.isEmpty, "\(page): \(narrow.errors)")
+            #expect(!narrow.scrollsSideways, "\(page) scrolls sideways at 400 px: \(narrow.scrollWidth) > \(narrow.clientWidth)")
+        }
+    }
+}
