@@ -215,11 +215,11 @@ public enum Planner {
         if let (pool, contract) = wanted {
             if let contract, let view = cloud.aggregate(named: contract) {
                 guard case .gpuPool(let type, .contract, _) = view.kind else {
-                    fail(position, "\(contract) is not a contract aggregate")
+                    fail(position, "\(contract) is not a contract aggregate", nil)
                     return nil
                 }
                 if type != hostType {
-                    fail(position, "\(contract) is a \(type) aggregate but \(host.name) is a \(hostType) host")
+                    fail(position, "\(contract) is a \(type) aggregate but \(host.name) is a \(hostType) host", nil)
                     return nil
                 }
             } else if let contract {
@@ -244,7 +244,7 @@ public enum Planner {
             return nil
         }
         if type != hostType {
-            fail(position, "\(to) is a \(type) aggregate but \(host.name) is a \(hostType) host")
+            fail(position, "\(to) is a \(type) aggregate but \(host.name) is a \(hostType) host", nil)
             return nil
         }
         return (to, pool, "\(to) is named in the change file")
