@@ -56,9 +56,9 @@ extension Plan {
         let from = migration.from.isEmpty ? "no GPU aggregate" : migration.from.joined(separator: ", ")
         let to = migration.to ?? migration.request.to
         switch migration.outcome {
-        case .move: return "move    \(migration.host): \(from) -> \(to)"
-        case .noop: return "in place \(migration.host): already in \(to)"
-        case .invalid: return "invalid \(migration.host) -> \(migration.request.to)"
+        case .move: return "move      \(migration.host): \(from) -> \(to)"
+        case .noop: return "in place  \(migration.host): already in \(to)"
+        case .invalid: return "invalid   \(migration.host) -> \(migration.request.to)"
         }
     }
 
