@@ -34,7 +34,11 @@ struct PlanCommand: AsyncParsableCommand {
             let plan = try await ChangePlanner.plan(repository: repository, files: files, refresh: refresh, context: context) { line in
                 Output.err(line)
             }
-            Output.out(plan.rendered(format.format), terminator: "")
+            if format == .text, Output.wantsColour(environment: context.environment) {
+                Output.outColouredPlan(plan.text())
+            } else {
+                Output.out(plan.rendered(format.format), terminator: "")
+            }
             if plan.exitCode != 0 { throw ExitCode(plan.exitCode) }
         }
     }
