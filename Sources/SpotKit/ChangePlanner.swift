@@ -105,7 +105,15 @@ public enum ChangePlanner {
         let files = try pendingFiles(repository: repository, named: named, workingDirectory: context.workingDirectory)
         let basis = try await self.basis(repository: repository, configuration: configuration, refresh: refresh, context: context,
                                          clientOptions: clientOptions, report: report)
-        return Planner.plan(texts: files, cloud: basis.cloud, basis: basis.plan)
+        let plan = Planner.plan(texts: files, cloud: basis.cloud, basis: basis.plan)
+        // The snapshot's scan over every form of the plan, with the secrets this environment holds
+        // (CI gives plan read-only credentials): a PR comment must never carry one.
+        if let sources = try? CloudSources.resolve(configuration: configuration, environment: context.environment,
+                                                   workingDirectory: context.workingDirectory) {
+            let forms = Dictionary(uniqueKeysWithValues: PlanFormat.allCases.map { ("plan.\($0.rawValue)", Data(plan.rendered($0).utf8)) })
+            try SecretScan(secrets: sources.secrets).check(forms, output: "the plan")
+        }
+        return plan
     }
 
     /// `spotctl recommend`: `spot`, `ondemand`, `runpod` or `contract:NAME` (or `contract`).

@@ -112,6 +112,23 @@ import SpotCore
         }
     }
 
+    /// A change file that carries a secret's text (pasted by mistake into the reason) is refused
+    /// before its plan reaches a terminal or a PR comment.
+    @Test func aPlanThatWouldShowASecretIsRefused() async throws {
+        try await SnapshotFixture.run { f in
+            _ = try await f.snapshot()
+            let secret = try #require(f.options.environment["NETBOX_API_KEY"])
+            try write(f, "a.yaml", "reason: \"token \(secret)\"\nmigrations:\n  - host: \"US1-HGXH100-201\"\n    to: \"spot\"\n")
+            do {
+                _ = try await ChangePlanner.plan(repository: f.repository, files: [], refresh: false, context: Self.context(f))
+                Issue.record("expected a refusal")
+            } catch let error as SpotError {
+                #expect(error.message.contains("a configured secret"), "\(error)")
+                #expect(!error.description.contains(secret))
+            }
+        }
+    }
+
     /// The binary: exit statuses 0, 2 and 1; Markdown and JSON alone on standard output.
     @Test func theBinaryExitsWithTheStatusOfThePlanAndPrintsOnlyTheDocument() async throws {
         try await SnapshotFixture.run { f in
