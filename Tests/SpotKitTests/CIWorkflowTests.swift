@@ -99,6 +99,28 @@ import SpotCore
         }
     }
 
+    /// Each workflow's credentials step writes a hostile `clouds.yaml` byte for byte, owner-only,
+    /// and runs nothing of it (GitHub sets the secret in the step's environment, never in its text).
+    @Test(arguments: [(plan, "plan"), (apply, "apply")])
+    func theCloudsYAMLStepWritesAHostileSecretOwnerOnly(_ path: String, _ job: String) throws {
+        let step = try #require(try Self.steps(path, job).first { (($0["env"] as? [String: Any]) ?? [:]).keys.contains("CLOUDS_YAML") })
+        let secret = "clouds:\n  prod:\n    auth:\n      password: \"p\"a'ss$(touch ran-dollar)`touch ran-backtick`$HOME\\n ${PATH}\n"
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let target = dir.appending("clouds.yaml")
+        try "old\n".write(to: target, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: target.path)
+        let script = dir.appending("step.sh")
+        try (try #require(step["run"] as? String)).write(to: script, atomically: true, encoding: .utf8)
+        let result = try runProcess(URL(fileURLWithPath: "/bin/bash"), ["--noprofile", "--norc", "-eo", "pipefail", script.path], in: dir.url,
+                                    environment: ["CLOUDS_YAML": secret, "OS_CLIENT_CONFIG_FILE": target.path, "PATH": "/usr/bin:/bin"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(try String(contentsOf: target, encoding: .utf8) == secret + "\n")
+        let mode = try #require(try FileManager.default.attributesOfItem(atPath: target.path)[.posixPermissions] as? Int)
+        #expect(mode & 0o777 == 0o600)
+        #expect(try !FileManager.default.contentsOfDirectory(atPath: dir.path).contains { $0.hasPrefix("ran-") })
+    }
+
     @Test func thePlanWorkflowPostsOneStickyCommentWithReadOnlyCredentials() throws {
         let document = try Self.document(Self.plan)
         let on = try #require(document["on"] as? [String: Any])

@@ -140,4 +140,41 @@ import SpotCore
         let outcome = try await CommandLogArchiver.clear(repository: repository, context: Self.context(dir))
         #expect(outcome.commit == nil && outcome.entries == 0)
     }
+
+    /// The binary: the text and JSON forms on standard output, notes on standard error, a bad
+    /// status a usage error (64), a malformed line exit 1 with its file:line, `log clear` exit 0.
+    @Test func theBinaryPrintsFiltersAndClears() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let repository = try await Self.repository(dir, files: Self.twoRuns)
+        let repo = ["--repo", repository.root.path]
+        let environment = ["GIT_AUTHOR_NAME": "Ops Bot", "GIT_AUTHOR_EMAIL": "ops@example.net", "PATH": "/usr/bin:/bin"]
+        let text = try await runProcessOffPool(ProjectPaths.spotctl, ["log"] + repo, environment: environment)
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.split(separator: "\n").count == 3)
+        #expect(text.stdout.hasPrefix("2026-12-02T10:00:01Z  success  0.3s  Ops Bot  changes/a.yaml step 1  openstack aggregate add host L40-n3-spot gpu-1  => 0: added\n"))
+        let json = try await runProcessOffPool(ProjectPaths.spotctl, ["log", "--status", "error", "--json"] + repo, environment: environment)
+        #expect(json.status == 0 && json.stderr.isEmpty, "\(json.stderr)")
+        let decoded = try JSONDecoder().decode([CommandLogEntry].self, from: Data(json.stdout.utf8))
+        #expect(decoded.map(\.id) == ["r1-2"])
+        let none = try await runProcessOffPool(ProjectPaths.spotctl, ["log", "--host", "gpu-7"] + repo, environment: environment)
+        #expect(none.status == 0 && none.stdout.isEmpty)
+        #expect(none.stderr == "no entry of the 3 in the command log matches --host gpu-7\n")
+        let bad = try await runProcessOffPool(ProjectPaths.spotctl, ["log", "--status", "failed"] + repo, environment: environment)
+        #expect(bad.status == 64)
+        let clear = try await runProcessOffPool(ProjectPaths.spotctl, ["log", "clear"] + repo, environment: environment)
+        #expect(clear.status == 0, "\(clear.stderr)")
+        #expect(clear.stdout.hasPrefix("log clear: 2 files archived (3 entries) in log/archive/, committed "))
+        let empty = try await runProcessOffPool(ProjectPaths.spotctl, ["log"] + repo, environment: environment)
+        #expect(empty.status == 0 && empty.stdout.isEmpty && empty.stderr == "the command log is empty (spotctl apply writes it)\n")
+        let author = try runProcess(Self.git, ["-C", repository.root.path, "log", "-1", "--format=%an"]).stdout
+        #expect(author == "Ops Bot\n")
+
+        let broken = try TemporaryDirectory()
+        defer { broken.remove() }
+        let brokenRepository = try await Self.repository(broken, files: ["log/x.jsonl": "{}\n"])
+        let malformed = try await runProcessOffPool(ProjectPaths.spotctl, ["log", "--repo", brokenRepository.root.path], environment: environment)
+        #expect(malformed.status == 1)
+        #expect(malformed.stderr.hasPrefix("error: log/x.jsonl:1: not a command log entry: "), "\(malformed.stderr)")
+    }
 }
