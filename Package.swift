@@ -147,6 +147,7 @@ let package = Package(
         .testTarget(
             name: "SpotCoreTests",
             dependencies: ["SpotCore", "SpotSupport", "TestSupport"],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

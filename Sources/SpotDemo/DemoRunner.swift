@@ -80,7 +80,26 @@ public enum DemoRunner {
         say("")
         say(SnapshotComparer.render(diff))
 
-        say("7. Rendering the dashboard and the static API")
+        say("7. Writing two change files, as an operator would for a pull request")
+        context.clock = FixedClock(started.addingTimeInterval(2100))
+        for (host, target, reason) in [("US1-HGXH100-201", "spot", "Idle H100 host to spot"),
+                                       ("US1-HGXH100-203", "ondemand", "H100 spot host back to on-demand")] {
+            let change: ChangePlanner.NewMigration
+            do {
+                change = try await ChangePlanner.newMigration(repository: repository, hosts: [host], to: target, reason: reason, context: context)
+            } catch let error as SpotError {
+                throw error
+            } catch {
+                throw SpotError.bug("the demo's change file was refused: \(error)")
+            }
+            say("   spotctl new migration \(host) --to \(target) --reason '\(reason)'  ->  \(change.path)")
+        }
+        say("8. Planning them: the Markdown a pull request's comment shows (spotctl plan --format markdown)")
+        let plan = try await ChangePlanner.plan(repository: repository, files: [], refresh: false, context: context)
+        say("")
+        say(plan.markdown().split(separator: "\n", omittingEmptySubsequences: false).map { "   | " + $0 }.joined(separator: "\n"))
+
+        say("9. Rendering the dashboard and the static API")
         context.clock = clock
         let rendered = try await SiteBuilder.run(repository: repository, options: SiteBuilder.Options(), context: context)
         say("   " + rendered.summaryLine)

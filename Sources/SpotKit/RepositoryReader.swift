@@ -100,18 +100,26 @@ extension RepositoryReader {
         return files
     }
 
-    /// Every entry of `log/*.jsonl` among `files`, oldest first (files in name order, lines in
-    /// order). A line that is not an entry is an error naming its file and line.
+    /// Whether a path is one of the current command-log files: `log/<name>.jsonl`, directly in
+    /// `log/`. Files under `log/archive/` (moved there by `spotctl log clear`) are not.
+    public static func isCurrentLogFile(_ path: String) -> Bool {
+        guard path.hasPrefix("log/"), path.hasSuffix(".jsonl") else { return false }
+        return !path.dropFirst("log/".count).contains("/")
+    }
+
+    /// Every entry of the current command-log files (`log/*.jsonl`, not `log/archive/`) among
+    /// `files`, oldest first (files in name order, lines in order). A line that is not an entry is
+    /// an error naming its file and line.
     public static func commandLog(_ files: [String: Data]) throws(SpotError) -> [CommandLogEntry] {
         var entries: [CommandLogEntry] = []
         let decoder = JSONDecoder()
-        for path in files.keys.sorted() where path.hasPrefix("log/") && path.hasSuffix(".jsonl") {
+        for path in files.keys.sorted() where isCurrentLogFile(path) {
             for (number, line) in String(decoding: files[path]!, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
                 guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
                 do {
                     entries.append(try decoder.decode(CommandLogEntry.self, from: Data(line.utf8)))
                 } catch {
-                    throw SpotError("not a command log entry: \(error)",
+                    throw SpotError("not a command log entry: \(describe(error))",
                                     hint: "the log is written by spotctl apply; restore the line from git history",
                                     at: .init(file: path, line: number + 1))
                 }
@@ -120,11 +128,39 @@ extension RepositoryReader {
         return entries
     }
 
+    /// The outcome record of an applied change file (`<path>.outcome.json` among `files`), or why
+    /// there is none to show.
+    public static func appliedOutcome(of path: String, in files: [String: Data]) -> (outcome: AppliedOutcome?, problem: String?) {
+        let recordPath = path + AppliedOutcome.suffix
+        guard let data = files[recordPath] else { return (nil, "no outcome record (\(recordPath))") }
+        do {
+            return (try JSONDecoder().decode(AppliedOutcome.self, from: data), nil)
+        } catch {
+            return (nil, "\(recordPath) cannot be read: \(describe(error))")
+        }
+    }
+
     /// The change files among `files`, pending (under `changes/`) or applied (`changes/applied/`),
     /// in path order.
     public static func changeFiles(_ files: [String: Data], applied: Bool) -> [(path: String, text: String)] {
         files.filter { isChangeFile($0.key) && $0.key.hasPrefix("changes/applied/") == applied }
             .map { (path: $0.key, text: String(decoding: $0.value, as: UTF8.self)) }
             .sorted { $0.path < $1.path }
+    }
+}
+
+/// A short account of why a JSON line is not a command-log entry.
+private func describe(_ error: any Error) -> String {
+    guard let error = error as? DecodingError else { return "\(error)" }
+    func path(_ context: DecodingError.Context) -> String {
+        let keys = context.codingPath.map(\.stringValue).joined(separator: ".")
+        return keys.isEmpty ? "" : " at \(keys)"
+    }
+    switch error {
+    case .keyNotFound(let key, _): return "the key \"\(key.stringValue)\" is missing"
+    case .valueNotFound(_, let context): return "a value is missing\(path(context))"
+    case .typeMismatch(_, let context): return "a value has the wrong type\(path(context)): \(context.debugDescription)"
+    case .dataCorrupted(let context): return "\(context.debugDescription)\(path(context))"
+    @unknown default: return "\(error)"
     }
 }

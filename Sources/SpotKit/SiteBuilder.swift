@@ -98,11 +98,17 @@ public enum SiteBuilder {
         phase("read the snapshot")
         let history = try await pendingHistory.get()
         phase("read the history")  // the rest of it: it started beside the snapshot
-        // The command log and the change files, from the same revision (the working tree without one).
-        let files = try await reader.changesAndLog(at: sourceRevision)
+        // The command log and the change files: at --at REV when one is named; otherwise at HEAD,
+        // which may be newer than the latest snapshot (a merged change file, a `log clear`); the
+        // working tree when nothing is committed.
+        let changesRevision = options.revision == nil && sourceRevision != nil ? (try? await store.headCommitID()) ?? sourceRevision : sourceRevision
+        let files = try await reader.changesAndLog(at: changesRevision)
         let commandLog = try RepositoryReader.commandLog(files)
         let pending = RepositoryReader.changeFiles(files, applied: false).map { ChangeFileText(path: $0.path, text: $0.text) }
-        let applied = RepositoryReader.changeFiles(files, applied: true).map { ChangeFileText(path: $0.path, text: $0.text) }
+        let applied = RepositoryReader.changeFiles(files, applied: true).map { file in
+            let record = RepositoryReader.appliedOutcome(of: file.path, in: files)
+            return ChangeFileText(path: file.path, text: file.text, outcome: record.outcome, outcomeProblem: record.problem)
+        }
 
         // Templates: the built-in ones, overridden by the repository's templates/ folder.
         let templates: SiteTemplates

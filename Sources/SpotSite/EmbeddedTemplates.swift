@@ -372,6 +372,12 @@ thead th { font-size: 0.8rem; text-transform: uppercase; color: var(--muted); le
 .legend > span { white-space: nowrap; }
 .change pre { white-space: pre-wrap; background: #fbfcfd; border: 1px solid var(--line); border-radius: 6px; padding: 0.6rem; }
 .log code { white-space: pre-wrap; }
+.log .nowrap { white-space: nowrap; }
+.log pre.output { white-space: pre-wrap; margin: 0; font-size: 0.85rem; }
+.plan-summary .muted, .hint { color: var(--muted); }
+.problems, .warnings { margin: 0.4rem 0; padding-left: 1.2rem; }
+.problem { color: var(--over); }
+.outcome-invalid td { color: var(--over); }
 .status-error td, .status-timeout td { color: var(--over); }
 [hidden] { display: none !important; }
 
@@ -404,14 +410,41 @@ thead th { font-size: 0.8rem; text-transform: uppercase; color: var(--muted); le
         "changes.mustache": #"""
 {{> head}}{{!}}
 <h1>Changes</h1>
-<section class="panel">
+<section class="panel" id="pending">
   <h2>Pending</h2>
-  {{#hasPending}}{{#pending}}<article class="change"><h3><code>{{path}}</code></h3><pre>{{text}}</pre></article>{{/pending}}{{/hasPending}}
+  {{#hasPending}}{{!}}
+  <p class="plan-summary" data-valid="{{planValid}}"><strong>{{planSummary}}</strong> <span class="muted">(planned against snapshot <code>{{planBasis}}</code>; <code>spotctl plan</code> prints the same)</span></p>
+  {{#pending}}<article class="change" data-path="{{path}}" data-valid="{{valid}}">
+    <h3><code>{{path}}</code></h3>
+    {{#hasReason}}<p class="reason">{{reason}}</p>{{/hasReason}}
+    {{#hasProblems}}<ul class="problems">{{#problems}}<li class="problem"><code>{{position}}</code>: {{#hasHost}}host {{host}}: {{/hasHost}}{{message}}{{#hasHint}} <span class="hint">({{hint}})</span>{{/hasHint}}</li>{{/problems}}</ul>{{/hasProblems}}
+    {{#hasWarnings}}<ul class="warnings">{{#warnings}}<li class="warning"><code>{{position}}</code>: warning: {{#hasHost}}host {{host}}: {{/hasHost}}{{message}}{{#hasHint}} <span class="hint">({{hint}})</span>{{/hasHint}}</li>{{/warnings}}</ul>{{/hasWarnings}}
+    {{#hasHosts}}<div class="table-wrap"><table class="plan stack">
+      <thead><tr><th scope="col">Host</th><th scope="col">From</th><th scope="col">To</th><th scope="col">Plan</th><th scope="col">Steps</th></tr></thead>
+      <tbody>
+      {{#hosts}}<tr class="outcome-{{outcome}}" data-host="{{host}}"><td data-label="Host">{{#known}}<a href="{{href}}">{{host}}</a>{{/known}}{{^known}}{{host}}{{/known}}</td><td data-label="From">{{from}}</td><td data-label="To">{{to}}</td><td data-label="Plan">{{outcomeLabel}}</td><td data-label="Steps">{{#steps}}<div><code>{{command}}</code>{{#skipped}} <span class="hint">(skipped: {{skip}})</span>{{/skipped}}</div>{{/steps}}</td></tr>
+      {{/hosts}}{{!}}
+      </tbody>
+    </table></div>{{/hasHosts}}
+    <details><summary>The file</summary><pre>{{text}}</pre></details>
+  </article>{{/pending}}{{/hasPending}}
   {{^hasPending}}<p>No pending change files. Compose one from a GPU type page, or write one under <code>changes/</code>.</p>{{/hasPending}}
 </section>
-<section class="panel">
+<section class="panel" id="applied">
   <h2>Applied</h2>
-  {{#hasApplied}}{{#applied}}<article class="change"><h3><code>{{path}}</code></h3><pre>{{text}}</pre></article>{{/applied}}{{/hasApplied}}
+  {{#hasApplied}}{{#applied}}<article class="change" data-path="{{path}}">
+    <h3><code>{{path}}</code></h3>
+    {{#hasOutcome}}<p>Applied {{appliedAt}} by {{user}} (run <code>{{run}}</code>){{#hasReason}}: {{reason}}{{/hasReason}}</p>
+    <div class="table-wrap"><table class="outcome stack">
+      <thead><tr><th scope="col">Host</th><th scope="col">From</th><th scope="col">To</th><th scope="col">Outcome</th><th scope="col">Steps</th></tr></thead>
+      <tbody>
+      {{#hosts}}<tr class="outcome-{{status}}" data-host="{{host}}"><td data-label="Host">{{#known}}<a href="{{href}}">{{host}}</a>{{/known}}{{^known}}{{host}}{{/known}}</td><td data-label="From">{{from}}</td><td data-label="To">{{to}}</td><td data-label="Outcome">{{status}}</td><td data-label="Steps">{{#steps}}<div><code>{{command}}</code> {{status}}{{#hasOutput}}: {{output}}{{/hasOutput}}</div>{{/steps}}</td></tr>
+      {{/hosts}}{{!}}
+      </tbody>
+    </table></div>{{/hasOutcome}}
+    {{#hasOutcomeProblem}}<p class="problem">{{outcomeProblem}}</p>{{/hasOutcomeProblem}}
+    <details><summary>The file</summary><pre>{{text}}</pre></details>
+  </article>{{/applied}}{{/hasApplied}}
   {{^hasApplied}}<p>No change has been applied yet.</p>{{/hasApplied}}
 </section>
 {{> foot}}{{!}}
@@ -559,14 +592,14 @@ thead th { font-size: 0.8rem; text-transform: uppercase; color: var(--muted); le
 {{#hasEntries}}{{!}}
 <form class="filters" id="log-filters" hidden>
   <label>Status <select id="log-status"><option value="">any</option><option value="success">success</option><option value="error">error</option><option value="timeout">timeout</option></select></label>
-  <label>Host, change or text <input type="search" id="log-text" autocomplete="off"></label>
+  <label>Host, change, output or text <input type="search" id="log-text" autocomplete="off"></label>
   <span class="count" id="log-count">{{entryCount}} commands</span>
 </form>
 <div class="table-wrap">
 <table class="log stack">
-  <thead><tr><th scope="col">Time</th><th scope="col">Command</th><th scope="col">Status</th><th scope="col">Took</th><th scope="col">User</th><th scope="col">Change</th></tr></thead>
+  <thead><tr><th scope="col">Time</th><th scope="col">Command</th><th scope="col">Status</th><th scope="col">Return code</th><th scope="col">Output</th><th scope="col">Took</th><th scope="col">User</th><th scope="col">Change</th><th scope="col">Step</th></tr></thead>
   <tbody>
-  {{#entries}}<tr class="status-{{status}}" data-status="{{status}}"><td data-label="Time">{{timestamp}}</td><td data-label="Command"><code>{{command}}</code></td><td data-label="Status">{{status}}</td><td data-label="Took">{{executionTime}}</td><td data-label="User">{{user}}</td><td data-label="Change">{{change}} {{step}}</td></tr>
+  {{#entries}}<tr class="status-{{status}}" data-status="{{status}}" data-id="{{id}}"><td data-label="Time">{{timestamp}}</td><td data-label="Command"><code>{{command}}</code></td><td data-label="Status" class="nowrap">{{status}}</td><td data-label="Return code">{{returnCode}}</td><td data-label="Output">{{#hasOutput}}<pre class="output">{{output}}</pre>{{/hasOutput}}</td><td data-label="Took" class="nowrap">{{executionTime}}</td><td data-label="User">{{user}}</td><td data-label="Change">{{change}}</td><td data-label="Step">{{step}}</td></tr>
   {{/entries}}{{!}}
   </tbody>
 </table>

@@ -67,10 +67,16 @@ public struct ChangeFileText: Sendable, Hashable {
     /// The path in the repository (`changes/2026-11-29-spot.yaml`).
     public var path: String
     public var text: String
+    /// An applied file's outcome record (`<path>.outcome.json`), when it could be read.
+    public var outcome: AppliedOutcome?
+    /// Why an applied file's outcome record is missing or cannot be read.
+    public var outcomeProblem: String?
 
-    public init(path: String, text: String) {
+    public init(path: String, text: String, outcome: AppliedOutcome? = nil, outcomeProblem: String? = nil) {
         self.path = path
         self.text = text
+        self.outcome = outcome
+        self.outcomeProblem = outcomeProblem
     }
 }
 

@@ -434,22 +434,104 @@ struct PageBuilder {
 
     // MARK: Changes and the command log
 
+    /// Pending change files with their plan against this snapshot (the same planner as
+    /// `spotctl plan`), applied ones with their outcome records.
     func changesPage() -> [String: Any] {
         var context = common(title: "Changes", page: "changes", root: "")
-        context["pending"] = input.pendingChanges.map { ["path": $0.path, "text": $0.text] }
+        let plan = Planner.plan(texts: input.pendingChanges.map { (path: $0.path, text: $0.text) }, cloud: cloud,
+                                basis: .snapshot(commit: input.snapshot.commit))
+        context["planSummary"] = plan.summaryLine
+        context["planBasis"] = Self.shortCommit(input.snapshot.commit)
+        context["planValid"] = plan.problems.isEmpty
+        let texts = Dictionary(input.pendingChanges.map { ($0.path, $0.text) }, uniquingKeysWith: { first, _ in first })
+        context["pending"] = plan.files.map { file -> [String: Any] in
+            let problems = (file.problems + file.migrations.flatMap(\.problems)).map(Self.problem)
+            let warnings = file.migrations.flatMap(\.warnings).map(Self.problem)
+            return [
+                "path": file.path,
+                "text": texts[file.path] ?? "",
+                "reason": file.reason ?? "",
+                "hasReason": file.reason != nil,
+                "valid": file.isValid,
+                "hosts": file.migrations.map { migration -> [String: Any] in
+                    [
+                        "host": migration.host,
+                        "href": cloud.host(named: migration.host) != nil ? Self.hostHref(migration.host) : "",
+                        "known": cloud.host(named: migration.host) != nil,
+                        "from": migration.from.isEmpty ? "none" : migration.from.joined(separator: ", "),
+                        "to": migration.to ?? migration.request.to,
+                        "outcome": migration.outcome.rawValue,
+                        "outcomeLabel": Self.outcomeLabel(migration.outcome),
+                        "steps": migration.steps.map { step -> [String: Any] in
+                            ["command": step.command, "skip": step.skip ?? "", "skipped": step.skip != nil]
+                        },
+                        "hasSteps": !migration.steps.isEmpty,
+                    ]
+                },
+                "hasHosts": !file.migrations.isEmpty,
+                "problems": problems,
+                "hasProblems": !problems.isEmpty,
+                "warnings": warnings,
+                "hasWarnings": !warnings.isEmpty,
+            ]
+        }
         context["hasPending"] = !input.pendingChanges.isEmpty
-        context["applied"] = input.appliedChanges.map { ["path": $0.path, "text": $0.text] }
+        context["applied"] = input.appliedChanges.map { change -> [String: Any] in
+            var entry: [String: Any] = ["path": change.path, "text": change.text, "hasOutcome": change.outcome != nil,
+                                        "outcomeProblem": change.outcomeProblem ?? "", "hasOutcomeProblem": change.outcomeProblem != nil]
+            if let outcome = change.outcome {
+                entry["appliedAt"] = outcome.appliedAt
+                entry["user"] = outcome.user
+                entry["run"] = outcome.run
+                entry["reason"] = outcome.reason ?? ""
+                entry["hasReason"] = outcome.reason != nil
+                entry["hosts"] = outcome.hosts.map { host -> [String: Any] in
+                    [
+                        "host": host.host,
+                        "href": cloud.host(named: host.host) != nil ? Self.hostHref(host.host) : "",
+                        "known": cloud.host(named: host.host) != nil,
+                        "from": host.from.isEmpty ? "none" : host.from.joined(separator: ", "),
+                        "to": host.to,
+                        "status": host.status.rawValue,
+                        "steps": host.steps.map { step -> [String: Any] in
+                            ["command": step.command, "status": step.status, "output": step.output ?? "", "hasOutput": step.output != nil]
+                        },
+                        "hasSteps": !host.steps.isEmpty,
+                    ]
+                }
+            } else {
+                for key in ["appliedAt", "user", "run", "reason"] { entry[key] = "" }
+                entry["hasReason"] = false
+                entry["hosts"] = [[String: Any]]()
+            }
+            return entry
+        }
         context["hasApplied"] = !input.appliedChanges.isEmpty
         return context
+    }
+
+    static func problem(_ problem: ChangeProblem) -> [String: Any] {
+        ["position": problem.position, "severity": problem.severity.rawValue, "host": problem.host ?? "", "hasHost": problem.host != nil,
+         "message": problem.message, "hint": problem.hint ?? "", "hasHint": problem.hint != nil]
+    }
+
+    static func outcomeLabel(_ outcome: PlannedMigration.Outcome) -> String {
+        switch outcome {
+        case .move: return "to move"
+        case .noop: return "already in place"
+        case .invalid: return "invalid"
+        }
     }
 
     func logPage() -> [String: Any] {
         var context = common(title: "Command log", page: "log", root: "")
         context["entries"] = input.commandLog.reversed().map { entry -> [String: Any] in
             [
-                "timestamp": entry.timestamp, "command": entry.command, "status": entry.status.rawValue,
+                "id": entry.id, "timestamp": entry.timestamp, "command": entry.command, "status": entry.status.rawValue,
                 "executionTime": entry.executionTime, "user": entry.user, "change": entry.change ?? "",
-                "step": entry.step.map(String.init) ?? "",
+                "step": entry.step.map(String.init) ?? "", "hasStep": entry.step != nil,
+                "output": entry.output ?? "", "hasOutput": entry.output.map { !$0.isEmpty } ?? false,
+                "returnCode": entry.returnCode.map(String.init) ?? "", "hasReturnCode": entry.returnCode != nil,
             ]
         }
         context["hasEntries"] = !input.commandLog.isEmpty

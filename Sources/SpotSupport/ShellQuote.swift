@@ -10,3 +10,44 @@ public func shellQuote(_ value: String) -> String {
     }
     return safe ? value : "'" + value.replacingOccurrences(of: "'", with: "'\\''") + "'"
 }
+
+/// The words of a command line as a POSIX shell splits them (blanks between words, single quotes,
+/// double quotes and backslashes), so that a name `shellQuote` quoted reads back as itself:
+/// `shellWords("openstack aggregate add host L40 'gpu 1'")` ends with `gpu 1`.
+public func shellWords(_ line: String) -> [String] {
+    var words: [String] = []
+    var word = ""
+    var inWord = false
+    var quote: Character?
+    var escaped = false
+    for character in line {
+        if escaped {
+            word.append(character)
+            escaped = false
+            continue
+        }
+        switch quote {
+        case "'"?:
+            if character == "'" { quote = nil } else { word.append(character) }
+        case "\""?:
+            if character == "\"" { quote = nil } else if character == "\\" { escaped = true } else { word.append(character) }
+        default:
+            if character == " " || character == "\t" || character == "\n" {
+                if inWord { words.append(word) }
+                word = ""
+                inWord = false
+            } else {
+                inWord = true
+                if character == "'" || character == "\"" {
+                    quote = character
+                } else if character == "\\" {
+                    escaped = true
+                } else {
+                    word.append(character)
+                }
+            }
+        }
+    }
+    if inWord { words.append(word) }
+    return words
+}

@@ -40,7 +40,8 @@ import SpotSimulator
             await reader.shutdown()
             let devices = try #require(facts.devices)
             #expect(!devices.isEmpty)
-            #expect(devices.allSatisfy { Set($0.customFields.keys) == ["Price_EUR", "GPU_Count"] })
+            // The configured list, the capacity field and the NVLink field the rules read (`nvlink.custom_field`).
+            #expect(devices.allSatisfy { Set($0.customFields.keys) == ["Price_EUR", "GPU_Count", "NVLinks"] })
             let encoded = String(decoding: try JSONEncoder().encode(devices), as: UTF8.self)
             #expect(!encoded.contains("bmc-secret"))
         }

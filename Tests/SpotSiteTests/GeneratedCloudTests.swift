@@ -45,6 +45,35 @@ private struct Expected {
 }
 
 @Suite struct GeneratedCloudSiteTests {
+    /// The NVLink flag of the static API follows NetBox's `NVLinks` custom field, also for hosts
+    /// that carry no NVLink tag and sit in no NVLink aggregate (a third of the generator's NVLink
+    /// hosts), and a null field means false even where an aggregate says NVLink.
+    @Test func theNVLinkFlagFollowsTheDevicesCustomField() async throws {
+        let site = try await Sites.generated.value
+        var field: [String: Bool] = [:]
+        var tagged: Set<String> = []
+        for device in site.world.devices {
+            if case .bool(true)? = device.customFields["NVLinks"] { field[device.name] = true } else { field[device.name] = false }
+            if device.tags.contains("NVLink") { tagged.insert(device.name) }
+        }
+        var checked = 0, fieldOnly = 0
+        let types = try #require(try site.json("api/gpu-types.json")["data"] as? [[String: Any]])
+        for type in types {
+            let data = try #require(try site.json("api/aggregates/\(specFileName(type["name"] as! String)).json")["data"] as? [String: Any])
+            for pool in ["ondemand", "spot", "runpod", "contracts", "outofstock"] {
+                for host in try #require((data[pool] as? [String: Any])?["hosts"] as? [[String: Any]]) {
+                    let name = host["hostname"] as! String
+                    guard let expected = field[name] else { continue }
+                    #expect(host["nvlink"] as? Bool == expected, "\(name): NetBox's NVLinks is \(expected)")
+                    checked += 1
+                    if expected, !tagged.contains(name) { fieldOnly += 1 }
+                }
+            }
+        }
+        #expect(checked > 40)
+        #expect(fieldOnly > 0, "the generated cloud must have NVLink hosts known only by the field")
+    }
+
     @Test func theStaticAPIAgreesWithTotalsWorkedOutFromTheScenario() async throws {
         let site = try await Sites.generated.value
         let expected = Expected(site.world)

@@ -67,7 +67,7 @@ public enum Planner {
             } else {
                 let near = nearestHosts(request.host, cloud)
                 fail(request.hostPosition, "unknown host \(request.host)",
-                     near.isEmpty ? "check the name against the snapshot (spotctl snapshot refreshes it)"
+                     near.isEmpty ? "check the name against the latest snapshot; spotctl snapshot refreshes it"
                                   : "did you mean \(near.joined(separator: " or "))?")
             }
             return planned

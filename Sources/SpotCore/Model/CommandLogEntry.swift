@@ -1,3 +1,5 @@
+import SpotSupport
+
 /// One line of the command log (`log/*.jsonl` in the operations repository): the seed's fields
 /// (`timestamp`, `command` with secrets masked, `status`, `execution_time`, `user`) plus where the
 /// command came from and what it printed. `apply` writes entries; the site and `serve` read them.
@@ -40,9 +42,10 @@ public struct CommandLogEntry: Sendable, Hashable, Codable {
         case returnCode = "return_code"
     }
 
-    /// The hosts a command names (for the log's host filter): any word of the command that is a
-    /// known host name.
+    /// Whether the command names `host` as one of its words (for the log's host filter), read as
+    /// a shell reads it, so a shell-quoted name (`'gpu 1'`) counts; letter case does not matter.
     public func mentions(host: String) -> Bool {
-        command.split(separator: " ").contains { $0 == host || $0 == "'\(host)'" }
+        let wanted = host.lowercased()
+        return shellWords(command).contains { $0.lowercased() == wanted }
     }
 }

@@ -84,7 +84,8 @@ public enum DemoScenario {
       - {id: 6, name: CA1-ESC812-106, tags: [NVIDIA L40], tenant: {slug: customer1, name: Customer 1}, site: {slug: ca1, name: Canada 1}, rack: CA1-R03}
       - {id: 7, name: CA1-CPU-01, role: {slug: compute, name: Compute}, site: {slug: ca1, name: Canada 1}, rack: CA1-R09}
       - {id: 8, name: US1-HGXH100-201, tags: [NVIDIA H100 80GB SXM5], tenant: {slug: nexgen-cloud, name: NexGen Cloud}, site: {slug: us1, name: US 1}, rack: US1-R01}
-      - {id: 9, name: US1-HGXH100-202, tags: [NVIDIA H100 80GB SXM5, NVLink], tenant: {slug: nexgen-cloud, name: NexGen Cloud}, site: {slug: us1, name: US 1}, rack: US1-R01}
+      - {id: 9, name: US1-HGXH100-202, tags: [NVIDIA H100 80GB SXM5, NVLink], tenant: {slug: nexgen-cloud, name: NexGen Cloud}, site: {slug: us1, name: US 1}, rack: US1-R01,
+         custom_fields: {NVLinks: true}}
       - {id: 10, name: US1-HGXH100-203, tags: [NVIDIA H100 80GB SXM5], tenant: {slug: helix-ai, name: Helix AI}, site: {slug: us1, name: US 1}, rack: US1-R02}
       - {id: 11, name: US1-HGXH100-204, tags: [NVIDIA H100 80GB SXM5], tenant: {slug: nexgen-cloud, name: NexGen Cloud}, site: {slug: us1, name: US 1}, rack: US1-R02}
       - {id: 12, name: NO1-ESC408-301, tags: [NVIDIA RTX A6000], tenant: {slug: nexgen-cloud, name: NexGen Cloud}, site: {slug: no1, name: Norway 1}, rack: NO1-R01,

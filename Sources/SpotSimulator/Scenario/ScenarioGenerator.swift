@@ -222,10 +222,13 @@ public struct ScenarioGenerator: Sendable {
         for (index, host) in gpu.enumerated() where !novaOnly.contains(host.name) {
             let site = Self.sites[host.site]
             var tags = [host.type.tag]
-            if host.nvlink { tags.append("NVLink") }
+            // As on the operators' NetBox, the boolean custom field NVLinks records NVLink (null
+            // for the rest); a third of the NVLink hosts carry no NVLink tag, so only the field tells.
+            if host.nvlink, index % 3 != 0 { tags.append("NVLink") }
             let statusRoll = rng.next(below: 100)
             let status = statusRoll < 2 ? "failed" : statusRoll < 3 ? "offline" : "active"
-            var custom: [String: JSON] = ["GPU_Count": .null, "Warranty_End": .string("2027-06-30")]
+            var custom: [String: JSON] = ["GPU_Count": .null, "Warranty_End": .string("2027-06-30"),
+                                          "NVLinks": host.nvlink ? .bool(true) : .null]
             if index % 97 == 5 { custom["GPU_Count"] = .int(4) }
             let tenant = host.contract != nil ? RefSpec(slug: "customer1", name: "Customer 1")
                 : tenants[Int(rng.next(below: UInt64(tenants.count)))]
