@@ -121,7 +121,7 @@ let package = Package(
         ),
         .target(
             name: "SpotDemo",
-            dependencies: ["SpotKit", "SpotCore", "GitStore", "SpotSimulator", "SpotSupport"],
+            dependencies: ["SpotKit", "SpotApply", "SpotCore", "GitStore", "SpotSimulator", "SpotSupport"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

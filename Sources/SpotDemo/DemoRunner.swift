@@ -1,12 +1,13 @@
 public import Foundation
 import GitStore
+import SpotApply
 import SpotCore
 public import SpotKit
 import SpotSimulator
 import SpotSupport
 
 /// `spotctl demo [DIR]`: the whole loop on the built-in simulated cloud, with no credentials:
-/// init, snapshot, a change in the cloud, snapshot, diff, render.
+/// init, snapshot, a change in the cloud, snapshot, diff, change files, plan, apply, render.
 public enum DemoRunner {
     static let marker = ".spotctl/demo-marker"
 
@@ -99,7 +100,20 @@ public enum DemoRunner {
         say("")
         say(plan.markdown().split(separator: "\n", omittingEmptySubsequences: false).map { "   | " + $0 }.joined(separator: "\n"))
 
-        say("9. Rendering the dashboard and the static API")
+        say("9. Applying them, as CI does after the merge (spotctl apply): add to the target, then remove from the source")
+        context.clock = FixedClock(started.addingTimeInterval(2700))
+        let applied = try await ApplyEngine.run(repository: repository, options: ApplyEngine.Options(), context: context)
+        for line in applied.lines { say("   " + line) }
+        guard applied.exitCode == 0 else {
+            throw SpotError.bug("the demo's apply did not finish (exit \(applied.exitCode))")
+        }
+        if let log = applied.logPath {
+            let entries = (try? RepositoryReader.commandLog(["\(log)": (try? Data(contentsOf: root.appendingPathComponent(log))) ?? Data()])) ?? []
+            say("   the command log (\(log)):")
+            for entry in entries { say("     \(entry.timestamp)  \(entry.status.rawValue)  \(entry.command)  => \(entry.output ?? "")") }
+        }
+
+        say("10. Rendering the dashboard and the static API, with the command log and the applied changes")
         context.clock = clock
         let rendered = try await SiteBuilder.run(repository: repository, options: SiteBuilder.Options(), context: context)
         say("   " + rendered.summaryLine)
@@ -111,9 +125,12 @@ public enum DemoRunner {
           \(root.path)/site/                the dashboard (not committed); open it in a browser:
             file://\(rendered.index.path)
           \(root.path)/site/api/            the static API: gpu-types.json, aggregates/<type>.json, host-vms/<host>.json, …
+          \(root.path)/changes/applied/     the applied change files, each with its .outcome.json
+          \(root.path)/log/                 the command log of the apply
         Try next:
           git -C \(root.path) log --stat
           spotctl diff --repo \(root.path)
+          spotctl log --repo \(root.path)
           spotctl render --repo \(root.path) --at HEAD~1 --out /tmp/spotctl-site-before   # the site as it was
           spotctl simulate            # the same cloud, for your own clients (openstack, curl)
         """)
