@@ -54,7 +54,7 @@ public enum ApplyEngine {
         }
 
         // The pending change files and the snapshot they are planned against.
-        let texts = try pendingFiles(repository: repository, requested: options.files, context: context)
+        let texts = try ChangePlanner.pendingFiles(repository: repository, named: options.files, workingDirectory: context.workingDirectory)
         guard let snapshotFacts = try await writer.previousFacts() else {
             throw SpotError("\(repository.root.path) has no snapshot yet; apply plans against the latest one",
                             hint: "run spotctl snapshot first, then spotctl plan and spotctl apply")
@@ -468,47 +468,6 @@ public enum ApplyEngine {
     }
 
     // MARK: helpers
-
-    /// The pending change files: the ones asked for, or every `changes/*.yaml|yml|json` not under
-    /// `changes/applied/`, in name order.
-    static func pendingFiles(repository: OperationsRepository, requested: [String],
-                             context: RunContext) throws(SpotError) -> [(path: String, text: String)] {
-        let root = repository.root.standardizedFileURL.path
-        var paths: [String] = []
-        if requested.isEmpty {
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: repository.changesDirectory.path)) ?? []
-            paths = names.map { "changes/" + $0 }.filter { RepositoryReader.isChangeFile($0) && !$0.hasPrefix("changes/applied/") }
-        } else {
-            for argument in requested {
-                let absolute = argument.hasPrefix("/") ? URL(fileURLWithPath: argument)
-                    : context.workingDirectory.appendingPathComponent(argument)
-                var path = absolute.standardizedFileURL.path
-                if !FileManager.default.fileExists(atPath: path), argument.hasPrefix("changes/") {
-                    path = repository.root.appendingPathComponent(argument).standardizedFileURL.path
-                }
-                guard path.hasPrefix(root + "/") else {
-                    throw SpotError("\(argument) is not in the operations repository \(root)", hint: "name a file under changes/")
-                }
-                let relative = String(path.dropFirst(root.count + 1))
-                guard RepositoryReader.isChangeFile(relative), !relative.hasPrefix("changes/applied/"),
-                      !relative.dropFirst("changes/".count).contains("/") else {
-                    throw SpotError("\(argument) is not a pending change file", hint: "name a changes/*.yaml, *.yml or *.json file (not under changes/applied/)")
-                }
-                guard FileManager.default.fileExists(atPath: path) else {
-                    throw SpotError("\(argument) does not exist", at: .init(file: relative))
-                }
-                paths.append(relative)
-            }
-        }
-        var texts: [(path: String, text: String)] = []
-        for path in Set(paths).sorted() {
-            guard let data = FileManager.default.contents(atPath: repository.root.appendingPathComponent(path).path) else {
-                throw SpotError("cannot read \(path)", at: .init(file: path))
-            }
-            texts.append((path, String(decoding: data, as: UTF8.self)))
-        }
-        return texts
-    }
 
     /// `apply 2026-12-02-spot.yaml: 3 hosts moved to L40-n3-spot`, then a line per host.
     static func commitMessage(result: ApplyReport, applied: [String]) -> String {

@@ -57,6 +57,7 @@ public enum ChangePlanner {
 
     /// The pending change files: the ones named (each must be a change file under `changes/`, not
     /// `changes/applied/`), or every `changes/*.yaml|yml|json`, in name order, with their text.
+    /// `plan` and `apply` both read them here.
     public static func pendingFiles(repository: OperationsRepository, named: [String], workingDirectory: URL) throws(SpotError) -> [(path: String, text: String)] {
         let root = repository.root.standardizedFileURL.path
         var paths: [String] = []
@@ -67,7 +68,11 @@ public enum ChangePlanner {
         } else {
             for name in named {
                 let url = name.hasPrefix("/") ? URL(fileURLWithPath: name) : workingDirectory.appendingPathComponent(name)
-                let absolute = url.standardizedFileURL.path
+                var absolute = url.standardizedFileURL.path
+                // `changes/NAME` also names the repository's file from anywhere in it.
+                if !FileManager.default.fileExists(atPath: absolute), name.hasPrefix("changes/") {
+                    absolute = repository.root.appendingPathComponent(name).standardizedFileURL.path
+                }
                 guard absolute.hasPrefix(root + "/") else {
                     throw SpotError("\(name) is not in the operations repository \(root)",
                                     hint: "change files live in its changes/ folder")
