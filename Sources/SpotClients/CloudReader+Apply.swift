@@ -36,3 +36,19 @@ extension CloudReader {
         try await nova.removeHost(host, fromAggregate: id)
     }
 }
+
+/// The clients behind the read commands and a launch's steps, over this reader's transports
+/// (so the secrets each transport protects stay out of every error).
+extension CloudReader {
+    /// The Nova client (its microversion negotiated once).
+    public var novaClient: NovaClient { nova }
+
+    /// A Neutron client on the reader's OpenStack session.
+    public var neutronClient: NeutronClient { NeutronClient(session: session) }
+
+    /// A Hyperstack client, or nil when Hyperstack is not configured.
+    public var hyperstackClient: HyperstackClient? {
+        guard let credentials = sources.hyperstack.credentials, let transport = hyperstackTransport else { return nil }
+        return HyperstackClient(credentials: credentials, transport: transport)
+    }
+}

@@ -29,6 +29,11 @@ import SpotSimulator
             #expect(kept.count < world.devices.count, "the demo's NetBox holds devices that are neither")
             #expect(kept.allSatisfy { hosts.contains($0.name.lowercased()) || GPUTypeRules(configuration: .defaults).isGPUServer($0) })
             #expect(requests > 0)
+            // Hyperstack's VMs, each linked to the OpenStack server of exactly its name.
+            let vms = try #require(facts.vms)
+            #expect(vms.map(\.id) == world.hyperstack.vms.map(\.id))
+            #expect(vms.first { $0.id == 5001 }?.serverID == "3f1c2b4a-0001-4e5f-8a9b-000000000004")
+            #expect(vms.first { $0.id == 5001 }?.flavor == "n3-L40x8")
         }
     }
 

@@ -97,7 +97,7 @@ final class Dispatcher: Sendable {
                 throw SimulatorError("connection dropped by a fault rule")
             }
             if let status = fault.status {
-                return handler.fault(status: status, message: "Simulated fault: \(HTTPStatusText.text(status))",
+                return handler.fault(status: status, message: fault.message ?? "Simulated fault: \(HTTPStatusText.text(status))",
                                      retryAfter: fault.retryAfter)
             }
         }
