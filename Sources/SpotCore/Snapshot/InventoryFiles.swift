@@ -327,8 +327,9 @@ public enum InventoryFiles {
         if snapshot.sources.hyperstack {
             facts.images = files[prefix + "images.json"] == nil ? [] : try read(ListDocument<HyperstackImage>.self, prefix + "images.json").items
             facts.firewalls = files[prefix + "firewalls.json"] == nil ? [] : try read(ListDocument<HyperstackFirewall>.self, prefix + "firewalls.json").items
-            // Snapshots before format 1.1 have no VM file.
-            facts.vms = files[prefix + "hyperstack-vms.json"] == nil ? [] : try read(ListDocument<HyperstackVM>.self, prefix + "hyperstack-vms.json").items
+            // Snapshots before format 1.1 have no VM file: their VMs are not known (nil), which
+            // is not "no VMs", and re-encoding them writes no VM file.
+            facts.vms = files[prefix + "hyperstack-vms.json"] == nil ? nil : try read(ListDocument<HyperstackVM>.self, prefix + "hyperstack-vms.json").items
         }
         return facts
     }
