@@ -10,6 +10,13 @@ public enum CloudQueries {
     /// Runs `body` with a reader for the repository's cloud, and shuts it down after.
     static func withReader<T: Sendable>(repository: OperationsRepository, context: RunContext,
                                         _ body: (CloudReader) async throws(SpotError) -> T) async throws(SpotError) -> T {
+        try await withReader(repository: repository, context: context) { (reader: CloudReader, _: CloudSources) async throws(SpotError) -> T in
+            try await body(reader)
+        }
+    }
+
+    static func withReader<T: Sendable>(repository: OperationsRepository, context: RunContext,
+                                        _ body: (CloudReader, CloudSources) async throws(SpotError) -> T) async throws(SpotError) -> T {
         let configuration = try repository.loadConfiguration(displayedFrom: context.workingDirectory)
         let sources: CloudSources
         do {
@@ -25,7 +32,7 @@ public enum CloudQueries {
             throw SpotError("cannot set up the HTTP client: \(error)")
         }
         do throws(SpotError) {
-            let value = try await body(reader)
+            let value = try await body(reader, sources)
             await reader.shutdown()
             return value
         } catch {
@@ -58,53 +65,104 @@ public enum CloudQueries {
         return client
     }
 
+    // MARK: printed output
+
+    /// What a read command prints, as text or JSON: what `query` read, rendered, after a search
+    /// for every configured secret in it (a cloud name holding a key's text is refused, never
+    /// printed).
+    public enum Command: Sendable {
+        case images(region: String?)
+        case server(String)
+        case network(String)
+        case firewall(Int)
+    }
+
+    public static func output(_ command: Command, json: Bool, repository: OperationsRepository,
+                              context: RunContext) async throws(SpotError) -> String {
+        try await withReader(repository: repository, context: context) { (reader: CloudReader, sources: CloudSources) async throws(SpotError) -> String in
+            let text: String
+            switch command {
+            case .images(let region):
+                let images = try await readImages(reader, region: region)
+                text = json ? Self.json(images: images) : render(images: images)
+            case .server(let name):
+                let server = try await readServer(reader, name)
+                text = json ? Self.json(server: server) : render(server: server)
+            case .network(let name):
+                let network = try await readNetwork(reader, name)
+                text = json ? Self.json(network: network) : render(network: network)
+            case .firewall(let id):
+                let firewall = try await readFirewall(reader, id)
+                text = json ? Self.json(firewall: firewall) : render(firewall: firewall)
+            }
+            try SecretScan(secrets: sources.secrets).check(["standard output": Data(text.utf8)], output: "the command's output")
+            return text
+        }
+    }
+
     // MARK: queries
 
     /// Hyperstack's images, of one region when given (matched exactly, as Hyperstack names it).
     public static func images(repository: OperationsRepository, region: String?, context: RunContext) async throws(SpotError) -> [HyperstackImage] {
         try await withReader(repository: repository, context: context) { (reader: CloudReader) async throws(SpotError) -> [HyperstackImage] in
-            let client = try hyperstack(reader)
-            do throws(ClientError) {
-                let images = try await client.images()
-                return images.filter { region == nil || $0.region == region }
-                    .sorted { ($0.region, $0.name, $0.id) < ($1.region, $1.name, $1.id) }
-            } catch {
-                throw failure(error)
-            }
+            try await readImages(reader, region: region)
+        }
+    }
+
+    static func readImages(_ reader: CloudReader, region: String?) async throws(SpotError) -> [HyperstackImage] {
+        let client = try hyperstack(reader)
+        do throws(ClientError) {
+            let images = try await client.images()
+            return images.filter { region == nil || $0.region == region }
+                .sorted { ($0.region, $0.name, $0.id) < ($1.region, $1.name, $1.id) }
+        } catch {
+            throw failure(error)
         }
     }
 
     /// One Nova server by UUID or exact name.
     public static func server(_ nameOrID: String, repository: OperationsRepository, context: RunContext) async throws(SpotError) -> ServerDetail {
         try await withReader(repository: repository, context: context) { (reader: CloudReader) async throws(SpotError) -> ServerDetail in
-            do throws(LookupError) {
-                return try await reader.novaClient.server(nameOrID)
-            } catch {
-                throw failure(error)
-            }
+            try await readServer(reader, nameOrID)
+        }
+    }
+
+    static func readServer(_ reader: CloudReader, _ nameOrID: String) async throws(SpotError) -> ServerDetail {
+        do throws(LookupError) {
+            return try await reader.novaClient.server(nameOrID)
+        } catch {
+            throw failure(error)
         }
     }
 
     /// One Neutron network by id or exact name.
     public static func network(_ nameOrID: String, repository: OperationsRepository, context: RunContext) async throws(SpotError) -> NeutronNetwork {
         try await withReader(repository: repository, context: context) { (reader: CloudReader) async throws(SpotError) -> NeutronNetwork in
-            do throws(LookupError) {
-                return try await reader.neutronClient.network(nameOrID)
-            } catch {
-                throw failure(error)
-            }
+            try await readNetwork(reader, nameOrID)
+        }
+    }
+
+    static func readNetwork(_ reader: CloudReader, _ nameOrID: String) async throws(SpotError) -> NeutronNetwork {
+        do throws(LookupError) {
+            return try await reader.neutronClient.network(nameOrID)
+        } catch {
+            throw failure(error)
         }
     }
 
     /// One Hyperstack firewall with its attachments.
     public static func firewall(_ id: Int, repository: OperationsRepository, context: RunContext) async throws(SpotError) -> HyperstackFirewall {
         try await withReader(repository: repository, context: context) { (reader: CloudReader) async throws(SpotError) -> HyperstackFirewall in
-            let client = try hyperstack(reader)
-            do throws(ClientError) {
-                return try await client.firewall(id: id)
-            } catch {
-                throw failure(error, hint: error.isNotFound ? "check the firewall id (sites.*.firewall in spotctl.yaml)" : "check the service named above and try again")
-            }
+            try await readFirewall(reader, id)
+        }
+    }
+
+    static func readFirewall(_ reader: CloudReader, _ id: Int) async throws(SpotError) -> HyperstackFirewall {
+        let client = try hyperstack(reader)
+        do throws(ClientError) {
+            return try await client.firewall(id: id)
+        } catch {
+            throw failure(error, hint: error.isNotFound ? "check the firewall id (sites.*.firewall in spotctl.yaml)" : "check the service named above and try again")
         }
     }
 

@@ -16,8 +16,7 @@ struct Images: AsyncParsableCommand {
         try await runReportingErrors {
             let context = ProcessContext.current
             let repository = try OperationsRepository.locate(explicit: options.repo, from: context.workingDirectory)
-            let images = try await CloudQueries.images(repository: repository, region: region, context: context)
-            Output.out(json ? CloudQueries.json(images: images) : CloudQueries.render(images: images), terminator: "")
+            Output.out(try await CloudQueries.output(.images(region: region), json: json, repository: repository, context: context), terminator: "")
         }
     }
 }
@@ -42,8 +41,7 @@ struct ServerShow: AsyncParsableCommand {
         try await runReportingErrors {
             let context = ProcessContext.current
             let repository = try OperationsRepository.locate(explicit: options.repo, from: context.workingDirectory)
-            let detail = try await CloudQueries.server(server, repository: repository, context: context)
-            Output.out(json ? CloudQueries.json(server: detail) : CloudQueries.render(server: detail), terminator: "")
+            Output.out(try await CloudQueries.output(.server(server), json: json, repository: repository, context: context), terminator: "")
         }
     }
 }
@@ -68,8 +66,7 @@ struct NetworkShow: AsyncParsableCommand {
         try await runReportingErrors {
             let context = ProcessContext.current
             let repository = try OperationsRepository.locate(explicit: options.repo, from: context.workingDirectory)
-            let found = try await CloudQueries.network(network, repository: repository, context: context)
-            Output.out(json ? CloudQueries.json(network: found) : CloudQueries.render(network: found), terminator: "")
+            Output.out(try await CloudQueries.output(.network(network), json: json, repository: repository, context: context), terminator: "")
         }
     }
 }
@@ -94,8 +91,7 @@ struct FirewallShow: AsyncParsableCommand {
         try await runReportingErrors {
             let context = ProcessContext.current
             let repository = try OperationsRepository.locate(explicit: options.repo, from: context.workingDirectory)
-            let firewall = try await CloudQueries.firewall(id, repository: repository, context: context)
-            Output.out(json ? CloudQueries.json(firewall: firewall) : CloudQueries.render(firewall: firewall), terminator: "")
+            Output.out(try await CloudQueries.output(.firewall(id), json: json, repository: repository, context: context), terminator: "")
         }
     }
 }

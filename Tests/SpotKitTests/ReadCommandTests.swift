@@ -61,6 +61,26 @@ import SpotClients
         }
     }
 
+    /// A cloud name that holds a configured secret's text is refused, never printed.
+    @Test func anOutputHoldingASecretIsRefused() async throws {
+        try await SnapshotFixture.run { f in
+            let context = Self.context(f)
+            let key = await f.cloud.state.world.credentials.hyperstackAPIKey
+            await f.cloud.state.mutate { world in
+                world.servers[0].name = "leak-" + key
+            }
+            let refused = await #expect(throws: SpotError.self) {
+                _ = try await CloudQueries.output(.server("3f1c2b4a-0001-4e5f-8a9b-000000000001"), json: true, repository: f.repository,
+                                                  context: context)
+            }
+            #expect(refused?.message.contains("a configured secret") == true, "\(String(describing: refused))")
+            #expect(refused?.message.contains(key) == false)
+            // The same command on a clean server prints.
+            let clean = try await CloudQueries.output(.server("train-llm-02"), json: false, repository: f.repository, context: context)
+            #expect(clean.contains("name: train-llm-02\n"))
+        }
+    }
+
     @Test func theBinaryPrintsTextAndJSONAndNoSecret() async throws {
         try await SnapshotFixture.run { f in
             let repo = ["--repo", f.repository.root.path]
