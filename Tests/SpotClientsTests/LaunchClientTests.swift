@@ -163,6 +163,24 @@ import SpotSimulator
         }
     }
 
+    /// A malformed firewall read (no attachments list, or an attachment without a VM id) stops
+    /// before any write: it is never read as "no VMs attached".
+    @Test(arguments: [#"{"status": true, "message": "ok", "firewall": {"id": 971, "name": "RunPod-CA1"}}"#,
+                      #"{"status": true, "message": "ok", "firewall": {"id": 971, "name": "RunPod-CA1", "attachments": [{"status": "ATTACHED"}]}}"#])
+    func aMalformedFirewallReadWritesNothing(body: String) async throws {
+        try await ClientFixture.run { f in
+            let client = f.hyperstack()
+            let made = try await client.createVirtualMachine(Self.request("runpod-ca1-esc812-103"))
+            await f.fault(FaultRule(service: "hyperstack", method: "GET", path: "/hyperstack/v1/core/firewalls/971", remaining: 1, body: body))
+            let error = try #require(await expectClientError { () async throws(ClientError) in
+                try await client.attachToFirewall(id: 971, vms: [made.id])
+            })
+            #expect(error.message.contains("nothing was changed"), "\(error)")
+            #expect(await f.cloud.state.hyperstackRecords().firewallWrites.isEmpty)
+            #expect(await f.cloud.state.world.hyperstack.firewalls[0].attachments == [5001])
+        }
+    }
+
     /// A failed write is reported; the list in the cloud is unchanged and was never shortened.
     @Test func aFailedFirewallWriteIsReported() async throws {
         try await ClientFixture.run(client: ClientFixture.fastOptions(attempts: 2)) { f in
