@@ -147,12 +147,16 @@ extension HyperstackClient {
 
     /// The VMs named exactly `name`: Hyperstack's `search` matches parts of names, so the
     /// answer is filtered here. Several is possible (Hyperstack does not refuse a second VM of a
-    /// name in every case); the caller decides what several mean.
+    /// name in every case); the caller decides what several mean. What `search` matches is not
+    /// documented, so when it finds no VM of exactly that name the whole list is read before
+    /// saying "none" (this answer decides whether a VM is created).
     public func virtualMachines(named name: String) async throws(ClientError) -> [HyperstackVM] {
         let found = try await pages("core/virtual-machines", query: [("search", name)], key: "instances", InstancesPage.self) { page in
             page.instances.map(\.model)
         }
-        return found.filter { $0.name == name }
+        let exact = found.filter { $0.name == name }
+        guard exact.isEmpty else { return exact }
+        return try await virtualMachines().filter { $0.name == name }
     }
 
     /// The one VM named exactly `name`: `.notFound` and `.several` are different errors.

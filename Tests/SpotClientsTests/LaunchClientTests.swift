@@ -48,6 +48,18 @@ import SpotSimulator
         }
     }
 
+    /// What Hyperstack's `search` matches is not documented: when it finds nothing, the whole
+    /// list is read before "none" (which would let a second VM be created).
+    @Test func aSearchThatMissesIsCheckedAgainstTheWholeList() async throws {
+        try await ClientFixture.run { f in
+            await f.fault(FaultRule(service: "hyperstack", method: "GET", path: Self.vmPath, remaining: 1,
+                                    body: #"{"status": true, "message": "ok", "count": 0, "page": 1, "page_size": 100, "instances": []}"#))
+            let vm = try await f.hyperstack().virtualMachine(named: "runpod-ca1-esc812-105")
+            #expect(vm.id == 5001)
+            #expect(await f.count("hyperstack", "GET /hyperstack/v1/core/virtual-machines") == 2)
+        }
+    }
+
     @Test func severalVMsOfOneNameAreTheirOwnError() async throws {
         try await ClientFixture.run { f in
             await f.cloud.state.mutate { world in
