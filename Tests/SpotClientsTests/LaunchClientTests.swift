@@ -352,3 +352,62 @@ actor WaitLog {
     var values: [Double] = []
     func add(_ value: Double) { values.append(value) }
 }
+
+/// The clients composed as a launch's steps will use them (the apply executor comes later), with
+/// a fault at several steps: one VM, ACTIVE, its storage port attached, in the firewall with one
+/// write that keeps what was there; a second run of the same steps changes nothing.
+@Suite struct LaunchStepsTests {
+    static func steps(_ f: ClientFixture, waits: WaitLog) async throws {
+        let hyperstack = f.hyperstack()
+        let session = try f.session()
+        let nova = f.nova(session)
+        let neutron = NeutronClient(session: session)
+        let name = "runpod-ca1-esc812-103"
+        // 1. The VM, created only when none of exactly that name exists.
+        var vm = try await hyperstack.virtualMachines(named: name).first
+        if vm == nil { vm = try await hyperstack.createVirtualMachine(HyperstackLaunchClientTests.request(name)) }
+        let id = try #require(vm?.id)
+        // 2. Until ACTIVE (the clock is moved by the test, never waited on).
+        await f.cloud.state.advanceClock(by: 2000)
+        #expect(try await hyperstack.virtualMachine(id: id).status == "ACTIVE")
+        // 3. The OpenStack server of exactly that name, on the intended host.
+        let server = try await nova.server(name)
+        #expect(server.host == "CA1-ESC812-103")
+        // 4. The storage port, reused when it exists, attached.
+        let network = try await neutron.network("RunPod-Storage-Canada-1")
+        var port = try await neutron.ports(named: name + "-storage", networkID: network.id).first
+        if port == nil { port = try await neutron.createPort(name: name + "-storage", networkID: network.id) }
+        let portID = try #require(port?.id)
+        try await nova.attachPort(portID, toServer: server.id, policy: AttachRetryPolicy(attempts: 4, baseDelay: 1, maxDelay: 4),
+                                  sleep: { await waits.add($0) })
+        // 5. The firewall.
+        try await hyperstack.attachToFirewall(id: 971, vms: [id])
+    }
+
+    @Test func aLaunchWithFaultsEndsWithOneVMAPortAndOneFirewallWrite() async throws {
+        var options = SimulatorOptions()
+        options.buildDelay = 1000
+        try await ClientFixture.run(simulator: options) { f in
+            await f.fault(FaultRule(service: "hyperstack", method: "POST", path: HyperstackLaunchClientTests.vmPath, drop: true, after: true,
+                                    remaining: 1))
+            await f.fault(FaultRule(service: "neutron", method: "POST", path: "/network/v2.0/ports", status: 503, after: true, remaining: 1))
+            let attach = "/compute/v2.1/servers/" + SimIDs.uuid("hyperstack-vm", 5002) + "/os-interface"
+            await f.fault(FaultRule(service: "nova", method: "POST", path: attach, status: 409, remaining: 2,
+                                    message: "Cannot 'attach_interface' instance X while it is in vm_state building"))
+            let waits = WaitLog()
+            try await Self.steps(f, waits: waits)
+            #expect(await waits.values == [1, 2])
+            // Again: nothing new.
+            try await Self.steps(f, waits: waits)
+            let records = await f.cloud.state.hyperstackRecords()
+            #expect(records.vmCreates.map(\.name) == ["runpod-ca1-esc812-103"])
+            #expect(records.firewallWrites.count == 1)
+            #expect(records.firewallWrites.allSatisfy { $0.detached.isEmpty })
+            let world = await f.cloud.state.world
+            #expect(world.ports.filter { $0.name == "runpod-ca1-esc812-103-storage" }.count == 1)
+            #expect(world.ports.first { $0.name == "runpod-ca1-esc812-103-storage" }?.deviceID == SimIDs.uuid("hyperstack-vm", 5002))
+            #expect(world.hyperstack.firewalls[0].attachments == [5001, 5002])
+            #expect(await waits.values == [1, 2])
+        }
+    }
+}
