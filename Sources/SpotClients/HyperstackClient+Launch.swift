@@ -124,14 +124,14 @@ extension HyperstackClient {
 
     /// Every environment (paged).
     public func environments() async throws(ClientError) -> [HyperstackEnvironment] {
-        try await pages("core/environments", query: [], key: "environments", EnvironmentsPage.self) { page in
+        try await pages("core/environments", query: [], key: "environments", EnvironmentsPage.self, id: \.id) { page in
             page.environments.map { HyperstackEnvironment(id: $0.id, name: $0.name, region: $0.region ?? "") }
         }
     }
 
     /// The key pairs of an environment (every key pair when nil), paged; names only.
     public func keyPairs(environment: String?) async throws(ClientError) -> [HyperstackKeyPair] {
-        let all = try await pages("core/keypairs", query: [], key: "keypairs", KeyPairsPage.self) { page in
+        let all = try await pages("core/keypairs", query: [], key: "keypairs", KeyPairsPage.self, id: \.id) { page in
             page.keypairs.map { HyperstackKeyPair(id: $0.id, name: $0.name, environment: $0.environment?.name ?? "") }
         }
         guard let environment else { return all }
@@ -140,7 +140,7 @@ extension HyperstackClient {
 
     /// Every VM (paged, oldest first).
     public func virtualMachines() async throws(ClientError) -> [HyperstackVM] {
-        try await pages("core/virtual-machines", query: [], key: "instances", InstancesPage.self) { page in
+        try await pages("core/virtual-machines", query: [], key: "instances", InstancesPage.self, id: \.id) { page in
             page.instances.map(\.model)
         }
     }
@@ -151,7 +151,7 @@ extension HyperstackClient {
     /// documented, so when it finds no VM of exactly that name the whole list is read before
     /// saying "none" (this answer decides whether a VM is created).
     public func virtualMachines(named name: String) async throws(ClientError) -> [HyperstackVM] {
-        let found = try await pages("core/virtual-machines", query: [("search", name)], key: "instances", InstancesPage.self) { page in
+        let found = try await pages("core/virtual-machines", query: [("search", name)], key: "instances", InstancesPage.self, id: \.id) { page in
             page.instances.map(\.model)
         }
         let exact = found.filter { $0.name == name }
@@ -270,21 +270,32 @@ extension HyperstackClient {
                     message: message, attempts: 1)
     }
 
-    /// A listing read page by page (`page`, `pageSize`) until a page is short, empty or the
-    /// `count` is reached. An answer without the list is an error, not the end.
+    /// A listing read page by page (`page`, `pageSize`). With a `count` in the answer, pages are
+    /// read until that many items (or an empty page); without one, until a page is empty or
+    /// shorter than asked. A page that brings no item not seen before (a service that ignores
+    /// `page`) is an error, as is an answer without the list: never the end of the list.
     func pages<Page: Decodable, Item>(_ path: String, query: [(String, String)], key: String, _ type: Page.Type,
-                                      items: (Page) -> [Item]) async throws(ClientError) -> [Item] {
+                                      id: (Item) -> Int, items: (Page) -> [Item]) async throws(ClientError) -> [Item] {
         var all: [Item] = []
+        var seen: Set<Int> = []
         var page = 1
         while true {
             let address = URLText.with(url(path), query: query + [("page", String(page)), ("pageSize", String(Self.listPageSize))])
             let document: ListDocument<Page> = try await get(address)
             guard let body = document.page else { throw malformed("GET", address, "the answer has no `\(key)` list") }
             let found = items(body)
-            all += found
-            if found.count < Self.listPageSize || (document.count.map { all.count >= $0 } ?? false) { return all }
+            if found.isEmpty { return all }
+            let fresh = found.filter { seen.insert(id($0)).inserted }
+            guard !fresh.isEmpty else {
+                throw malformed("GET", address, "page \(page) repeats items already read; the paging does not advance")
+            }
+            all += fresh
+            if let count = document.count {
+                if all.count >= count { return all }
+            } else if found.count < Self.listPageSize {
+                return all
+            }
             page += 1
-            guard page <= 10_000 else { throw malformed("GET", address, "more than 10000 pages; the paging does not end") }
         }
     }
 }

@@ -60,6 +60,24 @@ import SpotSimulator
         }
     }
 
+    /// More VMs than a page: every page is read, each VM once.
+    @Test func theVMListIsReadPageByPage() async throws {
+        try await ClientFixture.run { f in
+            await f.cloud.state.mutate { world in
+                for offset in 1...150 {
+                    var copy = world.hyperstack.vms[0]
+                    copy.id = 6000 + offset
+                    copy.name = "runpod-extra-\(offset)"
+                    world.hyperstack.vms.append(copy)
+                }
+            }
+            let vms = try await f.hyperstack().virtualMachines()
+            #expect(vms.count == 151)
+            #expect(Set(vms.map(\.id)).count == 151)
+            #expect(await f.count("hyperstack", "GET /hyperstack/v1/core/virtual-machines") == 2)
+        }
+    }
+
     @Test func severalVMsOfOneNameAreTheirOwnError() async throws {
         try await ClientFixture.run { f in
             await f.cloud.state.mutate { world in
