@@ -119,11 +119,17 @@ public enum ApplyEngine {
             timeMark = now
         }
 
-        // Files invalid against the snapshot do not run.
-        let runnable = plan.files.filter(\.isValid)
-        for file in plan.files where !file.isValid {
-            result.files.append(FileResult(path: file.path, reason: file.reason, status: .invalid, hosts: [],
-                                           problems: file.problems + file.migrations.flatMap(\.problems)))
+        // Files invalid against the snapshot do not run; nor, for now, files with launches (plan
+        // checks and previews them; running them arrives with their steps, issue 13).
+        let runnable = plan.files.filter { $0.isValid && $0.launches.isEmpty }
+        for file in plan.files where !file.isValid || !file.launches.isEmpty {
+            var problems = file.allProblems
+            if let first = file.launches.first {
+                problems.append(ChangeProblem(.error, file: file.path, line: first.request.position.line, column: first.request.position.column,
+                                              message: "launches are checked by spotctl plan but not run by this version of spotctl apply; nothing in this file was run",
+                                              hint: "move the launches to a file of their own and keep it out of changes/ until apply runs them"))
+            }
+            result.files.append(FileResult(path: file.path, reason: file.reason, status: .invalid, hosts: [], problems: problems))
         }
         // Nothing to run (every file invalid): no request at all.
         guard !runnable.isEmpty else { return result }

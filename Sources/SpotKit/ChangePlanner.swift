@@ -110,15 +110,41 @@ public enum ChangePlanner {
         let files = try pendingFiles(repository: repository, named: named, workingDirectory: context.workingDirectory)
         let basis = try await self.basis(repository: repository, configuration: configuration, refresh: refresh, context: context,
                                          clientOptions: clientOptions, report: report)
-        let plan = Planner.plan(texts: files, cloud: basis.cloud, basis: basis.plan)
+        let sources = try? CloudSources.resolve(configuration: configuration, environment: context.environment,
+                                                workingDirectory: context.workingDirectory)
+        let launch = try launchContext(repository: repository, configuration: configuration, sources: sources,
+                                       needed: files.contains { $0.text.contains("launches") })
+        let plan = Planner.plan(texts: files, cloud: basis.cloud, basis: basis.plan, launch: launch)
         // The snapshot's scan over every form of the plan, with the secrets this environment holds
         // (CI gives plan read-only credentials): a PR comment must never carry one.
-        if let sources = try? CloudSources.resolve(configuration: configuration, environment: context.environment,
-                                                   workingDirectory: context.workingDirectory) {
+        if let sources {
             let forms = Dictionary(uniqueKeysWithValues: PlanFormat.allCases.map { ("plan.\($0.rawValue)", Data(plan.rendered($0).utf8)) })
             try SecretScan(secrets: sources.secrets).check(forms, output: "the plan")
         }
         return plan
+    }
+
+    /// What launches are previewed with: the cloud-init template (`launch.cloud_init_template`, a
+    /// file in the repository; nil for the built-in one), Hyperstack's URL, and the keys, which the
+    /// preview only masks. Hyperstack's flavors, environments and key pairs are not read here (nil
+    /// catalogue: the plan says those checks were not made).
+    static func launchContext(repository: OperationsRepository, configuration: Configuration, sources: CloudSources?,
+                              needed: Bool) throws(SpotError) -> LaunchContext {
+        var context = LaunchContext()
+        if let url = sources?.hyperstack.credentials?.url { context.hyperstackURL = url }
+        context.hyperstackKey = sources?.hyperstack.credentials?.key.reveal
+        context.runpodKey = sources?.runPodKey?.reveal
+        if needed, let template = configuration.launch.cloudInitTemplate {
+            let url = repository.root.appendingPathComponent(template)
+            guard SafeFile.kind(at: url.path) == .regular, let data = FileManager.default.contents(atPath: url.path),
+                  let text = String(data: data, encoding: .utf8) else {
+                throw SpotError("cannot read the cloud-init template \(template) (launch.cloud_init_template)",
+                                hint: "commit the file at that path in the repository, or remove the key to use the built-in template",
+                                at: .init(file: OperationsRepository.configurationFileName))
+            }
+            context.cloudInitTemplate = text
+        }
+        return context
     }
 
     /// `spotctl recommend`: `spot`, `ondemand`, `runpod` or `contract:NAME` (or `contract`).

@@ -12,6 +12,8 @@ import TestSupport
     static func plan() -> Plan {
         var cloud = PlannerTests.cloud()
         cloud.gpuHost("CA1 L40 'odd' *name*", tag: "NVIDIA L40", aggregate: "L40-n3")
+        cloud.gpuHost("CA1-L40-20", tag: "NVIDIA L40", aggregate: "L40-n3-runpod")
+        cloud.facts.images = [HyperstackImage(id: 1, name: "RunPod Ubuntu 22.04", region: "CANADA-1")]
         let texts: [(path: String, text: String)] = [
             ("changes/2026-12-01-spot.yaml", """
             reason: "Idle L40 hosts to spot | ticket OPS-1"
@@ -35,8 +37,13 @@ import TestSupport
                 to: "spot"
             """),
             ("changes/2026-12-03-broken.yaml", "migrations:\n  - host: \"CA1-L40-07\"\n    to: spot\n    when: now\n"),
+            ("changes/2026-12-04-launch.yaml", "launches:\n  - host: \"CA1-L40-20\"\n    image: \"RunPod Ubuntu 22.04\"\n"),
         ]
-        return Planner.plan(texts: texts, cloud: cloud.cloudView(), basis: .snapshot(commit: "84f16864b132f3a45c47d99c10936e08c02c75a4"))
+        let launch = LaunchContext(catalog: HyperstackCatalog(flavors: ["CANADA-1": ["n3-L40x8"]], environments: ["CA1-RunPod": "CANADA-1"],
+                                                              keyPairs: ["CA1-RunPod": ["runpod"]]),
+                                   hyperstackKey: "hs_zyxwvutsrqponm9876", runpodKey: "rp_abcdefghijklmnop1234")
+        return Planner.plan(texts: texts, cloud: cloud.cloudView(), basis: .snapshot(commit: "84f16864b132f3a45c47d99c10936e08c02c75a4"),
+                            launch: launch)
     }
 
     static func check(_ text: String, against name: String) throws {
@@ -63,7 +70,7 @@ import TestSupport
 
     @Test func theSummaryLineCountsDestinations() {
         let plan = Self.plan()
-        #expect(plan.summaryLine == "4 hosts to move: 2 to spot, 1 to Contract-L40-Customer1, 1 to L40-n3; 1 already in place; 2 problems, 1 warning")
+        #expect(plan.summaryLine == "4 hosts to move: 2 to spot, 1 to Contract-L40-Customer1, 1 to L40-n3; 1 already in place; 1 RunPod launch; 2 problems, 2 warnings")
         #expect(plan.exitCode == 1)
     }
 

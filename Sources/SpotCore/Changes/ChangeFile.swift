@@ -105,11 +105,13 @@ public struct ChangeFile: Sendable, Hashable {
     /// The top-level `reason:`, for the plan and the commit message.
     public var reason: String?
     public var migrations: [MigrationRequest]
+    public var launches: [LaunchRequest]
 
-    public init(path: String, reason: String? = nil, migrations: [MigrationRequest] = []) {
+    public init(path: String, reason: String? = nil, migrations: [MigrationRequest] = [], launches: [LaunchRequest] = []) {
         self.path = path
         self.reason = reason
         self.migrations = migrations
+        self.launches = launches
     }
 
     /// The file's name without its folder (`2026-12-02-move-to-spot.yaml`).
@@ -122,12 +124,9 @@ public struct ChangeFile: Sendable, Hashable {
 /// line and column: bad YAML, an empty file, an unknown key (with the nearest known one), a value
 /// of the wrong kind, a missing `host` or `to`. A file with a problem yields no entries to run.
 public enum ChangeFileParser {
-    /// The keys a change file may have at its top. `launches`, `attachments`, `ports` and
-    /// `firewall_attachments` are documented kinds whose execution arrives later; naming them is
-    /// an error that says so, never a silent skip.
-    static let topKeys = ["reason", "migrations"]
-    static let laterKinds = ["launches", "attachments", "ports", "firewall_attachments"]
-    static let migrationKeys = ["host", "from", "to", "allow_vms"]
+    /// `attachments`, `ports` and `firewall_attachments` are documented kinds whose execution
+    /// arrives later; naming them is an error that says so, never a silent skip.
+    static let laterKinds = ["attachments", "ports", "firewall_attachments"]
 
     public static func parse(path: String, text: String) -> (file: ChangeFile?, problems: [ChangeProblem]) {
         let reader = YAMLReader(file: path)
@@ -170,6 +169,16 @@ public enum ChangeFileParser {
                     if let request = migration(item, "\(key)[\(index)]", reader) { file.migrations.append(request) }
                 }
             },
+            "launches": { node, key in
+                sawKind = true
+                guard let items = reader.sequence(node, key) else { return }
+                if items.isEmpty {
+                    reader.report(node, key, "the list is empty; name at least one host")
+                }
+                for (index, item) in items.enumerated() {
+                    if let request = launch(item, "\(key)[\(index)]", reader) { file.launches.append(request) }
+                }
+            },
         ]
         for kind in laterKinds {
             handlers[kind] = { node, key in
@@ -179,7 +188,7 @@ public enum ChangeFileParser {
         }
         reader.mapping(root, "", handlers)
         if !sawKind, reader.diagnostics.isEmpty {
-            reader.report(root, "", "the file names no change: expected a migrations: list")
+            reader.report(root, "", "the file names no change: expected a migrations: or launches: list")
         }
         let found = problems()
         return found.isEmpty ? (file, []) : (nil, found)
@@ -206,6 +215,27 @@ public enum ChangeFileParser {
         guard let host, let to else { return nil }
         return MigrationRequest(host: host.0, from: from?.0, to: to.0, allowVMs: allowVMs, position: position(node),
                                 hostPosition: host.1, fromPosition: from?.1, toPosition: to.1)
+    }
+
+    private static func launch(_ node: Node, _ path: String, _ reader: YAMLReader) -> LaunchRequest? {
+        var host: (String, SourcePosition)?
+        var image: (String, SourcePosition)?
+        var flavor: (String, SourcePosition)?
+        var name: String?
+        let before = reader.diagnostics.count
+        reader.mapping(node, path, [
+            "host": { n, key in if let value = reader.string(n, key) { host = (value, position(n)) } },
+            "image": { n, key in if let value = reader.string(n, key) { image = (value, position(n)) } },
+            "flavor": { n, key in if let value = reader.optionalString(n, key), let value { flavor = (value, position(n)) } },
+            "name": { n, key in if let value = reader.optionalString(n, key), let value { name = value } },
+        ])
+        guard reader.diagnostics.count == before else { return nil }
+        if case .mapping = node {} else { return nil }
+        if host == nil { reader.report(node, path, "the entry has no host: key") }
+        if image == nil { reader.report(node, path, "the entry has no image: key (a Hyperstack image name of the host's region)") }
+        guard let host, let image else { return nil }
+        return LaunchRequest(host: host.0, image: image.0, flavor: flavor?.0, name: name, position: position(node),
+                             hostPosition: host.1, imagePosition: image.1, flavorPosition: flavor?.1)
     }
 
     private static func position(_ node: Node) -> SourcePosition {

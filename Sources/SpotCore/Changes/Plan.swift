@@ -92,17 +92,27 @@ public struct FilePlan: Sendable, Hashable {
     public var path: String
     public var reason: String?
     public var migrations: [PlannedMigration]
+    public var launches: [PlannedLaunch]
     /// Problems of the file itself (bad YAML, unknown keys, an empty file).
     public var problems: [ChangeProblem]
 
-    public init(path: String, reason: String? = nil, migrations: [PlannedMigration] = [], problems: [ChangeProblem] = []) {
+    public init(path: String, reason: String? = nil, migrations: [PlannedMigration] = [], launches: [PlannedLaunch] = [],
+                problems: [ChangeProblem] = []) {
         self.path = path
         self.reason = reason
         self.migrations = migrations
+        self.launches = launches
         self.problems = problems
     }
 
-    public var isValid: Bool { problems.isEmpty && migrations.allSatisfy { $0.problems.isEmpty } }
+    public var isValid: Bool {
+        problems.isEmpty && migrations.allSatisfy { $0.problems.isEmpty } && launches.allSatisfy { $0.problems.isEmpty }
+    }
+
+    /// Every problem of the file: its own, then its entries' in file order.
+    public var allProblems: [ChangeProblem] {
+        problems + migrations.flatMap(\.problems) + launches.flatMap(\.problems)
+    }
 }
 
 /// What `plan` found for every pending change file, against one state of the cloud.
@@ -123,13 +133,12 @@ public struct Plan: Sendable, Hashable {
     }
 
     public var migrations: [PlannedMigration] { files.flatMap(\.migrations) }
+    public var launches: [PlannedLaunch] { files.flatMap(\.launches) }
 
     /// Every error, file problems first, in file order.
-    public var problems: [ChangeProblem] {
-        files.flatMap { $0.problems + $0.migrations.flatMap(\.problems) }
-    }
+    public var problems: [ChangeProblem] { files.flatMap(\.allProblems) }
 
-    public var warnings: [ChangeProblem] { files.flatMap { $0.migrations.flatMap(\.warnings) } }
+    public var warnings: [ChangeProblem] { files.flatMap { $0.migrations.flatMap(\.warnings) + $0.launches.flatMap(\.warnings) } }
 
     /// Hosts with steps to run.
     public var moves: [PlannedMigration] { migrations.filter { $0.outcome == .move } }
@@ -137,7 +146,7 @@ public struct Plan: Sendable, Hashable {
     /// `plan`'s exit status: 1 invalid, 2 changes to apply, 0 nothing to do.
     public var exitCode: Int32 {
         if !problems.isEmpty { return 1 }
-        return moves.isEmpty ? 0 : 2
+        return moves.isEmpty && launches.isEmpty ? 0 : 2
     }
 
     /// `3 hosts to move: 2 to spot, 1 to Contract-L40-Customer1; 0 problems`.
@@ -150,6 +159,8 @@ public struct Plan: Sendable, Hashable {
         if !parts.isEmpty { text += ": " + parts.joined(separator: ", ") }
         let noops = migrations.filter { $0.outcome == .noop }.count
         if noops > 0 { text += "; \(noops) already in place" }
+        let launches = self.launches.filter(\.isValid).count
+        if launches > 0 { text += "; \(launches) RunPod launch\(launches == 1 ? "" : "es")" }
         let problems = self.problems.count
         text += "; \(problems) problem\(problems == 1 ? "" : "s")"
         let warnings = self.warnings.count

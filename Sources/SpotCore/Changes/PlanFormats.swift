@@ -47,6 +47,16 @@ extension Plan {
                 }
                 for problem in migration.problems + migration.warnings { out += "      \(problem)\n" }
             }
+            for launch in file.launches {
+                if launch.isValid {
+                    out += "  launch    \(launch.host): VM \(launch.vmName), \(launch.flavor ?? "?"), \(launch.request.image), in \(launch.environment ?? "?") (\(launch.region ?? "?"))\n"
+                    for (index, step) in launch.steps.enumerated() { out += "      \(index + 1). \(step.summary)\n" }
+                    if let preview = launch.preview { out += "      \(preview)\n" }
+                } else {
+                    out += "  invalid   launch on \(launch.host)\n"
+                }
+                for problem in launch.problems + launch.warnings { out += "      \(problem)\n" }
+            }
         }
         out += "\n\(summaryLine)\n"
         return out
@@ -75,9 +85,30 @@ extension Plan {
         if head.count > limit - 1_000 { head = markdownHead(compact: true) }
         if head.count > limit - 1_000 { head = markdownHead(compact: true, budget: limit - 1_000) }
         var body = ""
-        for file in files where !file.migrations.isEmpty {
+        for file in files where !file.migrations.isEmpty || !file.launches.isEmpty {
             var section = "\n### `\(code(file.path))`\n\n"
             if let reason = file.reason { section += "\(markdownEscape(reason))\n\n" }
+            if !file.launches.isEmpty {
+                section += "| RunPod launch | VM | flavor | image | environment |\n| --- | --- | --- | --- | --- |\n"
+                for launch in file.launches {
+                    let cells = [launch.host, launch.vmName, launch.flavor ?? "—", launch.request.image,
+                                 launch.isValid ? (launch.environment ?? "—") : "invalid"].map(markdownEscape)
+                    section += "| " + cells.joined(separator: " | ") + " |\n"
+                }
+                let previews = file.launches.filter(\.isValid).compactMap { launch in
+                    launch.preview.map { "# \(launch.vmName): " + launch.steps.map(\.kind.rawValue).joined(separator: ", ") + "\n" + fenced($0) }
+                }
+                if !previews.isEmpty {
+                    section += "\n<details><summary>Hyperstack requests (\(previews.count), keys masked)</summary>\n\n```sh\n"
+                    section += previews.joined(separator: "\n")
+                    section += "\n```\n\n</details>\n"
+                }
+                if file.migrations.isEmpty {
+                    body += section
+                    continue
+                }
+                section += "\n"
+            }
             section += "| host | from | to | steps |\n| --- | --- | --- | --- |\n"
             for migration in file.migrations {
                 let from = migration.from.isEmpty ? "—" : migration.from.map(markdownEscape).joined(separator: ", ")
@@ -209,6 +240,24 @@ extension Plan {
                 "reason": file.reason ?? NSNull(),
                 "valid": file.isValid,
                 "problems": file.problems.map(problem),
+                "launches": file.launches.map { l -> [String: Any] in
+                    [
+                        "host": l.host,
+                        "vm_name": l.vmName,
+                        "image": l.request.image,
+                        "flavor": l.flavor ?? NSNull(),
+                        "region": l.region ?? NSNull(),
+                        "environment": l.environment ?? NSNull(),
+                        "firewall": l.firewall ?? NSNull(),
+                        "storage_network": l.storageNetwork ?? NSNull(),
+                        "valid": l.isValid,
+                        "line": l.request.position.line,
+                        "steps": l.steps.map { ["kind": $0.kind.rawValue, "summary": $0.summary, "command": $0.command] },
+                        "masked_command": l.preview ?? NSNull(),
+                        "problems": l.problems.map(problem),
+                        "warnings": l.warnings.map(problem),
+                    ]
+                },
                 "migrations": file.migrations.map { m -> [String: Any] in
                     [
                         "host": m.host,
@@ -239,6 +288,7 @@ extension Plan {
                 "line": summaryLine,
                 "hosts_to_move": moves.count,
                 "already_in_place": migrations.filter { $0.outcome == .noop }.count,
+                "launches": launches.filter(\.isValid).count,
                 "problems": problems.count,
                 "warnings": warnings.count,
                 "exit_code": Int(exitCode),

@@ -1,10 +1,31 @@
+/// What launches are checked and previewed with: Hyperstack's catalogue (nil: not read), the
+/// cloud-init template's text (nil: the built-in one), the API's base URL, and the keys, only to be
+/// masked in the preview.
+public struct LaunchContext: Sendable {
+    public var catalog: HyperstackCatalog?
+    public var cloudInitTemplate: String?
+    public var hyperstackURL: String
+    public var hyperstackKey: String?
+    public var runpodKey: String?
+
+    public init(catalog: HyperstackCatalog? = nil, cloudInitTemplate: String? = nil,
+                hyperstackURL: String = "https://infrahub-api.nexgencloud.com/v1", hyperstackKey: String? = nil, runpodKey: String? = nil) {
+        self.catalog = catalog
+        self.cloudInitTemplate = cloudInitTemplate
+        self.hyperstackURL = hyperstackURL
+        self.hyperstackKey = hyperstackKey
+        self.runpodKey = runpodKey
+    }
+}
+
 /// Resolves change files against a `CloudView` (the latest snapshot, or the live cloud read for
 /// `--refresh` and for `apply`'s re-validation): every entry's target, its steps (add to the target,
 /// then remove from the source, so a host is never in no GPU aggregate), and every problem of every
 /// file in one run. Pure: it reads the view and writes nothing.
 public enum Planner {
     /// Parses and plans files given as (path, text), in the order given (callers pass name order).
-    public static func plan(texts: [(path: String, text: String)], cloud: CloudView, basis: Plan.Basis) -> Plan {
+    public static func plan(texts: [(path: String, text: String)], cloud: CloudView, basis: Plan.Basis,
+                            launch: LaunchContext = LaunchContext()) -> Plan {
         var parsed: [FilePlan] = []
         var files: [ChangeFile] = []
         for (path, text) in texts {
@@ -15,7 +36,7 @@ public enum Planner {
                 parsed.append(FilePlan(path: path, problems: problems))
             }
         }
-        var plan = self.plan(files: files, cloud: cloud, basis: basis)
+        var plan = self.plan(files: files, cloud: cloud, basis: basis, launch: launch)
         plan.files = (plan.files + parsed).sorted { order(texts, $0.path) < order(texts, $1.path) }
         return plan
     }
@@ -26,8 +47,9 @@ public enum Planner {
 
     /// Plans parsed files. A host named twice (in one file or across files) is a problem at its
     /// second entry.
-    public static func plan(files: [ChangeFile], cloud: CloudView, basis: Plan.Basis) -> Plan {
+    public static func plan(files: [ChangeFile], cloud: CloudView, basis: Plan.Basis, launch: LaunchContext = LaunchContext()) -> Plan {
         var seen: [String: (file: String, line: Int)] = [:]
+        var launched: [String: (file: String, line: Int)] = [:]
         var plans: [FilePlan] = []
         for file in files {
             var filePlan = FilePlan(path: file.path, reason: file.reason)
@@ -43,6 +65,24 @@ public enum Planner {
                     seen[key] = (file.path, request.hostPosition.line)
                 }
                 filePlan.migrations.append(planned)
+            }
+            for request in file.launches {
+                var planned = LaunchPlanner.plan(request, file: file.path, cloud: cloud, catalog: launch.catalog,
+                                                 cloudInitTemplate: launch.cloudInitTemplate, hyperstackURL: launch.hyperstackURL,
+                                                 hyperstackKey: launch.hyperstackKey, runpodKey: launch.runpodKey)
+                let key = planned.host.lowercased()
+                if let first = launched[key] {
+                    let place = first.file == file.path ? "line \(first.line)" : "\(first.file):\(first.line)"
+                    planned.problems.append(problem(file.path, request.hostPosition, planned.host,
+                                                    "the host is launched twice (first at \(place))",
+                                                    "a RunPod host runs one VM; keep one launch per host"))
+                } else {
+                    launched[key] = (file.path, request.hostPosition.line)
+                }
+                planned.warnings.append(ChangeProblem(.warning, file: file.path, line: request.position.line, column: request.position.column,
+                                                      host: planned.host,
+                                                      message: "spotctl apply does not run launches yet; this file will be refused by apply until it does"))
+                filePlan.launches.append(planned)
             }
             plans.append(filePlan)
         }
