@@ -52,3 +52,27 @@ extension CloudReader {
         return HyperstackClient(credentials: credentials, transport: transport)
     }
 }
+
+extension CloudReader {
+    /// Hyperstack's flavors (per region), environments (with their region) and key pairs (per
+    /// environment, names only), read live and read-only, for checking launches
+    /// (`Planner.LaunchContext.catalog`); nil when Hyperstack is not configured. Three listings,
+    /// side by side; any failure is an error, never an empty catalogue.
+    public func hyperstackCatalog() async throws(ClientError) -> HyperstackCatalog? {
+        guard let client = hyperstackClient else { return nil }
+        async let flavors = client.flavors(region: nil)
+        async let environments = client.environments()
+        async let keyPairs = client.keyPairs(environment: nil)
+        var catalog = HyperstackCatalog()
+        do {
+            for flavor in try await flavors { catalog.flavors[flavor.region, default: []].insert(flavor.name) }
+            for environment in try await environments { catalog.environments[environment.name] = environment.region }
+            for keyPair in try await keyPairs { catalog.keyPairs[keyPair.environment, default: []].insert(keyPair.name) }
+        } catch let error as ClientError {
+            throw error
+        } catch {
+            throw ClientError(service: "Hyperstack", method: "GET", path: "/", status: nil, message: "\(error)", attempts: 1)
+        }
+        return catalog
+    }
+}

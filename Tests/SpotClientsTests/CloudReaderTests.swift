@@ -37,6 +37,19 @@ import SpotSimulator
         }
     }
 
+    /// Hyperstack's catalogue for checking launches: flavors per region, environments, key pairs.
+    @Test func theHyperstackCatalogueForLaunches() async throws {
+        try await ClientFixture.run { fixture in
+            let reader = try Self.reader(fixture)
+            let catalog = try #require(try await reader.hyperstackCatalog())
+            await reader.shutdown()
+            #expect(catalog.flavors["US-1"] == ["n3-H100-SXM5x8", "n3-H100-SXM5x8-NVLink"])
+            #expect(catalog.flavors["CANADA-1"] == ["n3-L40x8"])
+            #expect(catalog.environments == ["CA1-RunPod": "CANADA-1", "US1-RunPod": "US-1", "NO1-RunPod": "NORWAY-1"])
+            #expect(catalog.keyPairs["NO1-RunPod"] == ["runpod"])
+        }
+    }
+
     @Test func onlyTheGivenHostsAndEveryAggregate() async throws {
         try await ClientFixture.run { fixture in
             let reader = try Self.reader(fixture)
