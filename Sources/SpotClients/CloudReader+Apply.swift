@@ -36,3 +36,43 @@ extension CloudReader {
         try await nova.removeHost(host, fromAggregate: id)
     }
 }
+
+/// The clients behind the read commands and a launch's steps, over this reader's transports
+/// (so the secrets each transport protects stay out of every error).
+extension CloudReader {
+    /// The Nova client (its microversion negotiated once).
+    public var novaClient: NovaClient { nova }
+
+    /// A Neutron client on the reader's OpenStack session.
+    public var neutronClient: NeutronClient { NeutronClient(session: session) }
+
+    /// A Hyperstack client, or nil when Hyperstack is not configured.
+    public var hyperstackClient: HyperstackClient? {
+        guard let credentials = sources.hyperstack.credentials, let transport = hyperstackTransport else { return nil }
+        return HyperstackClient(credentials: credentials, transport: transport)
+    }
+}
+
+extension CloudReader {
+    /// Hyperstack's flavors (per region), environments (with their region) and key pairs (per
+    /// environment, names only), read live and read-only, for checking launches
+    /// (`Planner.LaunchContext.catalog`); nil when Hyperstack is not configured. Three listings,
+    /// side by side; any failure is an error, never an empty catalogue.
+    public func hyperstackCatalog() async throws(ClientError) -> HyperstackCatalog? {
+        guard let client = hyperstackClient else { return nil }
+        async let flavors = client.flavors(region: nil)
+        async let environments = client.environments()
+        async let keyPairs = client.keyPairs(environment: nil)
+        var catalog = HyperstackCatalog()
+        do {
+            for flavor in try await flavors { catalog.flavors[flavor.region, default: []].insert(flavor.name) }
+            for environment in try await environments { catalog.environments[environment.name] = environment.region }
+            for keyPair in try await keyPairs { catalog.keyPairs[keyPair.environment, default: []].insert(keyPair.name) }
+        } catch let error as ClientError {
+            throw error
+        } catch {
+            throw ClientError(service: "Hyperstack", method: "GET", path: "/", status: nil, message: "\(error)", attempts: 1)
+        }
+        return catalog
+    }
+}

@@ -198,7 +198,7 @@ public final class CloudReader: Sendable {
                                       customFields: customFields)
             return try await client.devices(progress: { count in report("NetBox: \(count) devices") })
         }()
-        async let hyperstackFacts: ([HyperstackImage], [HyperstackFirewall])? = {
+        async let hyperstackFacts: ([HyperstackImage], [HyperstackFirewall], [HyperstackVM])? = {
             guard let credentials = hyperstack.credentials, let transport = hyperstackTransport else { return nil }
             let client = HyperstackClient(credentials: credentials, transport: transport)
             let images = try await client.images()
@@ -206,7 +206,8 @@ public final class CloudReader: Sendable {
             for id in Set(configuration.sites.compactMap(\.firewall)).sorted() {
                 firewalls.append(try await client.firewall(id: id))
             }
-            return (images, firewalls)
+            let vms = try await client.virtualMachines()
+            return (images, firewalls, vms)
         }()
 
         var facts = Facts()
@@ -230,10 +231,11 @@ public final class CloudReader: Sendable {
             throw CloudReadError(source: "NetBox", underlying: error)
         }
         do {
-            if let (images, firewalls) = try await hyperstackFacts {
+            if let (images, firewalls, vms) = try await hyperstackFacts {
                 facts.images = images
                 facts.firewalls = firewalls
-                report("Hyperstack: \(images.count) images, \(firewalls.count) firewalls")
+                facts.vms = Self.linking(vms, to: facts.servers)
+                report("Hyperstack: \(images.count) images, \(firewalls.count) firewalls, \(vms.count) VMs")
             }
         } catch {
             throw CloudReadError(source: "Hyperstack", underlying: error)
@@ -269,5 +271,17 @@ public final class CloudReader: Sendable {
             throw CloudReadError(source: "OpenStack", underlying: error)
         }
         return facts
+    }
+
+    /// Each VM with the OpenStack server it is: the one server of exactly its name (Hyperstack
+    /// names the Nova server as the VM); none or several leave it unlinked.
+    static func linking(_ vms: [HyperstackVM], to servers: [Server]) -> [HyperstackVM] {
+        var byName: [String: [String]] = [:]
+        for server in servers { byName[server.name, default: []].append(server.id) }
+        return vms.map { vm in
+            var linked = vm
+            if let ids = byName[vm.name], ids.count == 1 { linked.serverID = ids[0] }
+            return linked
+        }
     }
 }

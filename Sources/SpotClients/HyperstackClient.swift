@@ -5,8 +5,8 @@ public import SpotCore
 /// with the `api_key` header (with its underscore, as the API documents it).
 public struct HyperstackClient: Sendable {
     public let credentials: ServiceCredentials
-    private let caller: ServiceCaller
-    private let redactor: Redactor
+    let caller: ServiceCaller
+    let redactor: Redactor
 
     public init(credentials: ServiceCredentials, transport: HTTPTransport) {
         self.credentials = credentials
@@ -15,11 +15,11 @@ public struct HyperstackClient: Sendable {
         transport.protect([credentials.key])
     }
 
-    private var headers: [(String, String)] {
+    var headers: [(String, String)] {
         [("api_key", credentials.key.reveal), ("accept", "application/json"), ("Content-Type", "application/json")]
     }
 
-    private func url(_ path: String) -> String {
+    func url(_ path: String) -> String {
         URLText.join(credentials.url, path)
     }
 
@@ -44,18 +44,29 @@ public struct HyperstackClient: Sendable {
             throw ClientError(service: "Hyperstack", method: "GET", path: HTTPTransport.pathAndQuery(url), status: 200,
                               message: "the answer has no firewall", attempts: 1)
         }
-        let attachments = (firewall.attachments ?? []).compactMap { attachment -> HyperstackFirewall.Attachment? in
-            guard let vm = attachment.vm, let vmID = vm.id else { return nil }
-            return HyperstackFirewall.Attachment(vmID: vmID, vmName: vm.name ?? "", status: attachment.status)
+        // The attachments are what a firewall write starts from: an answer without them, or with
+        // one that names no VM, is an error, never an empty list (writing back a shorter list would
+        // detach VMs).
+        guard let listed = firewall.attachments else {
+            throw ClientError(service: "Hyperstack", method: "GET", path: HTTPTransport.pathAndQuery(url), status: 200,
+                              message: "the firewall \(id) has no attachments list; nothing was changed", attempts: 1)
+        }
+        var attachments: [HyperstackFirewall.Attachment] = []
+        for attachment in listed {
+            guard let vm = attachment.vm, let vmID = vm.id else {
+                throw ClientError(service: "Hyperstack", method: "GET", path: HTTPTransport.pathAndQuery(url), status: 200,
+                                  message: "an attachment of firewall \(id) names no VM id; nothing was changed", attempts: 1)
+            }
+            attachments.append(HyperstackFirewall.Attachment(vmID: vmID, vmName: vm.name ?? "", status: attachment.status))
         }
         return HyperstackFirewall(id: firewall.id, name: firewall.name ?? "", environment: firewall.environment?.name,
                                   attachments: attachments)
     }
 
-    private func get<T: Decodable>(_ url: String) async throws(ClientError) -> T {
+    func get<T: Decodable>(_ url: String) async throws(ClientError) -> T {
         let response = try await caller.call("GET", url, headers: headers, redactor: redactor)
         // A 200 whose envelope says `"status": false` is a failure too.
-        if let envelope = try? JSONDecoder().decode(Envelope.self, from: response.body), envelope.status == false {
+        if let envelope = try? JSONDecoder().decode(HyperstackEnvelope.self, from: response.body), envelope.status == false {
             throw ClientError(service: "Hyperstack", method: "GET", path: HTTPTransport.pathAndQuery(url), status: response.status,
                               message: redactor.redact(ErrorStyle.hyperstack.message(from: response.body)), attempts: 1)
         }
@@ -65,7 +76,7 @@ public struct HyperstackClient: Sendable {
 
 // MARK: wire types
 
-private struct Envelope: Decodable {
+struct HyperstackEnvelope: Decodable {
     let status: Bool?
 }
 

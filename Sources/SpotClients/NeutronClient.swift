@@ -7,20 +7,24 @@ public struct NeutronNetwork: Sendable, Hashable {
     public var projectID: String?
     public var shared: Bool
     public var status: String?
+    /// The ids of the network's subnets.
+    public var subnets: [String]
 
-    public init(id: String, name: String, projectID: String? = nil, shared: Bool = false, status: String? = nil) {
+    public init(id: String, name: String, projectID: String? = nil, shared: Bool = false, status: String? = nil,
+                subnets: [String] = []) {
         self.id = id
         self.name = name
         self.projectID = projectID
         self.shared = shared
         self.status = status
+        self.subnets = subnets
     }
 }
 
 /// Neutron (Networking API v2.0). The catalog's network URL has no `/v2.0`; this client adds it.
 public struct NeutronClient: Sendable {
     public let session: OpenStackSession
-    private let caller: ServiceCaller
+    let caller: ServiceCaller
 
     public init(session: OpenStackSession) {
         self.session = session
@@ -46,8 +50,7 @@ public struct NeutronClient: Sendable {
             let response = try await session.send(caller, "GET", url, headers: [("Accept", "application/json")])
             let page = try caller.decode(NetworkPage.self, from: response, method: "GET", url: url, redactor: await session.redactor())
             networks += page.networks.map {
-                NeutronNetwork(id: $0.id, name: $0.name ?? "", projectID: $0.projectID ?? $0.tenantID, shared: $0.shared ?? false,
-                               status: $0.status)
+                $0.model
             }
             guard !page.networks.isEmpty, let link = page.networksLinks?.first(where: { $0.rel == "next" })?.href else { break }
             let redactor = await session.redactor()
@@ -65,23 +68,29 @@ public struct NeutronClient: Sendable {
     }
 }
 
-private struct NetworkPage: Decodable {
-    struct Entry: Decodable {
-        let id: String
-        let name: String?
-        let projectID: String?
-        let tenantID: String?
-        let shared: Bool?
-        let status: String?
+struct NetworkWire: Decodable {
+    let id: String
+    let name: String?
+    let projectID: String?
+    let tenantID: String?
+    let shared: Bool?
+    let status: String?
+    let subnets: [String]?
 
-        enum CodingKeys: String, CodingKey {
-            case id, name, shared, status
-            case projectID = "project_id"
-            case tenantID = "tenant_id"
-        }
+    enum CodingKeys: String, CodingKey {
+        case id, name, shared, status, subnets
+        case projectID = "project_id"
+        case tenantID = "tenant_id"
     }
 
-    let networks: [Entry]
+    var model: NeutronNetwork {
+        NeutronNetwork(id: id, name: name ?? "", projectID: projectID ?? tenantID, shared: shared ?? false, status: status,
+                       subnets: subnets ?? [])
+    }
+}
+
+private struct NetworkPage: Decodable {
+    let networks: [NetworkWire]
     let networksLinks: [PageLink]?
 
     enum CodingKeys: String, CodingKey {

@@ -9,7 +9,7 @@ public struct NovaClient: Sendable {
     public let session: OpenStackSession
     public let maxMicroversion: String
     public let pageSize: Int
-    private let caller: ServiceCaller
+    let caller: ServiceCaller
     private let state = NovaState()
 
     /// The lowest server maximum spotctl accepts: servers embed their flavor from 2.47.
@@ -199,7 +199,7 @@ public struct NovaClient: Sendable {
 
     // MARK: plumbing
 
-    private func headers(_ version: String) -> [(String, String)] {
+    func headers(_ version: String) -> [(String, String)] {
         [("Accept", "application/json"), ("OpenStack-API-Version", "compute \(version)"), ("X-OpenStack-Nova-API-Version", version)]
     }
 

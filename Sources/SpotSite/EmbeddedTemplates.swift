@@ -576,6 +576,24 @@ thead th { font-size: 0.8rem; text-transform: uppercase; color: var(--muted); le
   {{^hasVMs}}<p>No VMs.</p>{{/hasVMs}}
 </section>
 
+{{#hyperstackKnown}}{{!}}
+<section class="panel">
+  <h2>RunPod (Hyperstack)</h2>
+  {{#hasRunpodVMs}}{{!}}
+  <div class="table-wrap">
+  <table class="runpod stack">
+    <thead><tr><th scope="col">VM</th><th scope="col">Status</th><th scope="col">Flavor</th><th scope="col">Environment</th><th scope="col">Firewall</th></tr></thead>
+    <tbody>
+    {{#runpodVMs}}<tr><td class="name" data-label="VM" title="{{id}}">{{name}}</td><td data-label="Status">{{status}}</td><td data-label="Flavor">{{flavor}}</td><td data-label="Environment">{{environment}}</td><td data-label="Firewall"{{^inFirewall}} class="warn"{{/inFirewall}}>{{firewalls}}</td></tr>
+    {{/runpodVMs}}{{!}}
+    </tbody>
+  </table>
+  </div>
+  {{/hasRunpodVMs}}{{!}}
+  {{^hasRunpodVMs}}<p>No Hyperstack VM on this host.</p>{{/hasRunpodVMs}}
+</section>
+{{/hyperstackKnown}}{{!}}
+
 <section class="panel">
   <h2>History</h2>
   {{#hasHistory}}{{!}}

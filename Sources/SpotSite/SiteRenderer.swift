@@ -347,12 +347,30 @@ struct PageBuilder {
              "created": server.created, "gpus": server.gpus, "idle": !server.holdsResources]
         }
         context["hasVMs"] = !host.servers.isEmpty
+        let runPod = runPodVMs(host)
+        context["runpodVMs"] = runPod
+        context["hasRunpodVMs"] = !runPod.isEmpty
+        context["hyperstackKnown"] = cloud.facts.vms != nil
         let events = input.history.hostEvents[host.name] ?? []
         context["history"] = events.map { event -> [String: Any] in
             ["date": Self.date(event.date), "commit": Self.shortCommit(event.commit), "text": event.text]
         }
         context["hasHistory"] = !events.isEmpty
         return context
+    }
+
+    /// The Hyperstack VMs on a host (the OpenStack server each is runs there), with the firewalls
+    /// they are in: every firewall of the snapshot that lists the VM, or "in no firewall".
+    func runPodVMs(_ host: HostView) -> [[String: Any]] {
+        guard let vms = cloud.facts.vms else { return [] }
+        let serverIDs = Set(host.servers.map(\.id))
+        let firewalls = cloud.facts.firewalls ?? []
+        return vms.filter { vm in vm.serverID.map(serverIDs.contains) ?? false }.sorted { $0.id < $1.id }.map { vm -> [String: Any] in
+            let holding = firewalls.filter { firewall in firewall.attachments.contains { $0.vmID == vm.id } }
+                .map { "\($0.name) (\($0.id))" }
+            return ["id": vm.id, "name": vm.name, "status": vm.status, "flavor": vm.flavor, "environment": vm.environment,
+                    "firewalls": holding.isEmpty ? "in no firewall" : holding.joined(separator: ", "), "inFirewall": !holding.isEmpty]
+        }
     }
 
     // MARK: Contracts and the customer view

@@ -29,6 +29,24 @@ import SpotSimulator
             #expect(kept.count < world.devices.count, "the demo's NetBox holds devices that are neither")
             #expect(kept.allSatisfy { hosts.contains($0.name.lowercased()) || GPUTypeRules(configuration: .defaults).isGPUServer($0) })
             #expect(requests > 0)
+            // Hyperstack's VMs, each linked to the OpenStack server of exactly its name.
+            let vms = try #require(facts.vms)
+            #expect(vms.map(\.id) == world.hyperstack.vms.map(\.id))
+            #expect(vms.first { $0.id == 5001 }?.serverID == "3f1c2b4a-0001-4e5f-8a9b-000000000004")
+            #expect(vms.first { $0.id == 5001 }?.flavor == "n3-L40x8")
+        }
+    }
+
+    /// Hyperstack's catalogue for checking launches: flavors per region, environments, key pairs.
+    @Test func theHyperstackCatalogueForLaunches() async throws {
+        try await ClientFixture.run { fixture in
+            let reader = try Self.reader(fixture)
+            let catalog = try #require(try await reader.hyperstackCatalog())
+            await reader.shutdown()
+            #expect(catalog.flavors["US-1"] == ["n3-H100-SXM5x8", "n3-H100-SXM5x8-NVLink"])
+            #expect(catalog.flavors["CANADA-1"] == ["n3-L40x8"])
+            #expect(catalog.environments == ["CA1-RunPod": "CANADA-1", "US1-RunPod": "US-1", "NO1-RunPod": "NORWAY-1"])
+            #expect(catalog.keyPairs["NO1-RunPod"] == ["runpod"])
         }
     }
 

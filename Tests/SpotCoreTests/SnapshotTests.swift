@@ -56,8 +56,23 @@ import TestSupport
         #expect(paths.contains("inventory/images.json"))
         #expect(paths.filter { $0.hasPrefix("inventory/hosts/") }.count == 6)
         let host = try #require(String(data: files["inventory/hosts/CA1-L40-01.json"]!, encoding: .utf8))
-        #expect(host.contains("\"format_version\" : \"1.0\""))
+        #expect(host.contains("\"format_version\" : \"1.1\""))
         #expect(host.contains("\"n3-L40x4\""))
+    }
+
+    /// Hyperstack's VMs go into their own file, sorted by id, allow-listed fields only, and read
+    /// back equal.
+    @Test func hyperstackVMsAreStoredAndReadBack() throws {
+        var facts = Self.cloud().facts
+        facts.vms = [HyperstackVM(id: 9, name: "runpod-b", status: "ACTIVE", environment: "CA1-RunPod", flavor: "n3-L40x8", serverID: "s-9"),
+                     HyperstackVM(id: 2, name: "runpod-a", status: "BUILD", environment: "CA1-RunPod", flavor: "n3-L40x8")]
+        let files = Self.files(facts)
+        let text = try #require(files["inventory/hyperstack-vms.json"].map { String(decoding: $0, as: UTF8.self) })
+        #expect(text.range(of: "runpod-a")!.lowerBound < text.range(of: "runpod-b")!.lowerBound)
+        #expect(text.contains("\"server_id\" : \"s-9\""))
+        #expect(!text.contains("user_data") && !text.contains("public_key"))
+        let decoded = try InventoryFiles.decode(files)
+        #expect(decoded.vms?.sorted { $0.id < $1.id } == facts.vms?.sorted { $0.id < $1.id })
     }
 
     @Test func theSameFactsInAnyOrderGiveTheSameBytes() {
@@ -100,12 +115,12 @@ import TestSupport
     @Test func aNewerMajorFormatIsRefusedAndAMissingFileIsNamed() {
         var files = Self.files(Self.cloud().facts)
         let snapshot = String(data: files["inventory/snapshot.json"]!, encoding: .utf8)!
-        files["inventory/snapshot.json"] = Data(snapshot.replacingOccurrences(of: "\"1.0\"", with: "\"2.0\"").utf8)
+        files["inventory/snapshot.json"] = Data(snapshot.replacingOccurrences(of: "\"1.1\"", with: "\"2.0\"").utf8)
         let newer = #expect(throws: InventoryError.self) { try InventoryFiles.decode(files) }
-        #expect(newer == InventoryError(path: "inventory/snapshot.json", message: "format 2.0 is newer than this spotctl reads (1.0); upgrade spotctl"))
+        #expect(newer == InventoryError(path: "inventory/snapshot.json", message: "format 2.0 is newer than this spotctl reads (1.1); upgrade spotctl"))
 
         var minor = Self.files(Self.cloud().facts)
-        minor["inventory/snapshot.json"] = Data(snapshot.replacingOccurrences(of: "\"1.0\"", with: "\"1.7\"").utf8)
+        minor["inventory/snapshot.json"] = Data(snapshot.replacingOccurrences(of: "\"1.1\"", with: "\"1.7\"").utf8)
         #expect(throws: Never.self) { try InventoryFiles.decode(minor) }
 
         var missing = Self.files(Self.cloud().facts)

@@ -213,3 +213,35 @@ func json(_ files: [String: Data], _ path: String) throws -> [String: Any] {
         #expect(text(files, "hosts/gpu-1.html").contains("moved from L40-n3 to L40-n3-spot"))
     }
 }
+
+/// A RunPod host's page shows its Hyperstack VM and whether the VM is in a firewall.
+@Suite struct RunPodHostPageTests {
+    @Test func aRunPodHostShowsItsVMAndFirewallState() throws {
+        var cloud = CloudBuilder()
+        cloud.gpuHost("gpu-7", tag: "NVIDIA L40", aggregate: "L40-n3-runpod")
+        cloud.gpuHost("gpu-8", tag: "NVIDIA L40", aggregate: "L40-n3-runpod")
+        let attached = cloud.server(on: "gpu-7", flavor: "n3-L40x8", name: "runpod-gpu-7")
+        let loose = cloud.server(on: "gpu-8", flavor: "n3-L40x8", name: "runpod-gpu-8")
+        cloud.facts.vms = [
+            HyperstackVM(id: 41, name: "runpod-gpu-7", status: "ACTIVE", environment: "CA1-RunPod", flavor: "n3-L40x8", serverID: attached),
+            HyperstackVM(id: 42, name: "runpod-gpu-8", status: "BUILD", environment: "CA1-RunPod", flavor: "n3-L40x8", serverID: loose),
+        ]
+        cloud.facts.firewalls = [HyperstackFirewall(id: 971, name: "RunPod-CA1", attachments: [.init(vmID: 41, vmName: "runpod-gpu-7")])]
+        let files = try render(cloud)
+        let seven = text(files, "hosts/gpu-7.html")
+        #expect(seven.contains("<h2>RunPod (Hyperstack)</h2>"))
+        #expect(seven.contains("title=\"41\">runpod-gpu-7</td>"))
+        #expect(seven.contains("RunPod-CA1 (971)"))
+        let eight = text(files, "hosts/gpu-8.html")
+        #expect(eight.contains("title=\"42\">runpod-gpu-8</td>"))
+        #expect(eight.contains("class=\"warn\">in no firewall</td>"))
+        #expect(!eight.contains("runpod-gpu-7</td>"))
+    }
+
+    @Test func withoutHyperstackThereIsNoRunPodPanel() throws {
+        var cloud = CloudBuilder()
+        cloud.gpuHost("gpu-7", tag: "NVIDIA L40", aggregate: "L40-n3-runpod")
+        let files = try render(cloud)
+        #expect(!text(files, "hosts/gpu-7.html").contains("RunPod (Hyperstack)"))
+    }
+}

@@ -17,6 +17,9 @@ public struct Facts: Sendable, Hashable, Codable {
     public var images: [HyperstackImage]?
     /// Hyperstack firewalls with their attachments, or nil when Hyperstack is not configured.
     public var firewalls: [HyperstackFirewall]?
+    /// Hyperstack's VMs (allow-listed fields, each with the OpenStack server it is), or nil when
+    /// Hyperstack is not configured.
+    public var vms: [HyperstackVM]?
 
     public init(
         aggregates: [Aggregate] = [],
@@ -27,7 +30,8 @@ public struct Facts: Sendable, Hashable, Codable {
         projects: [Project] = [],
         devices: [NetBoxDevice]? = nil,
         images: [HyperstackImage]? = nil,
-        firewalls: [HyperstackFirewall]? = nil
+        firewalls: [HyperstackFirewall]? = nil,
+        vms: [HyperstackVM]? = nil
     ) {
         self.aggregates = aggregates
         self.services = services
@@ -38,6 +42,7 @@ public struct Facts: Sendable, Hashable, Codable {
         self.devices = devices
         self.images = images
         self.firewalls = firewalls
+        self.vms = vms
     }
 
     public var netBoxConfigured: Bool { devices != nil }

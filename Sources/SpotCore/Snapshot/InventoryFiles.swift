@@ -62,13 +62,14 @@ public struct InventoryError: Error, Sendable, Hashable, CustomStringConvertible
 ///     inventory/unplaced-servers.json  servers on no host (unscheduled, shelved-offloaded)
 ///     inventory/images.json            Hyperstack images (when Hyperstack is configured)
 ///     inventory/firewalls.json         Hyperstack firewalls and attachments (likewise)
+///     inventory/hyperstack-vms.json    Hyperstack VMs and the OpenStack server each is (likewise; 1.1)
 ///
 /// Files are pretty-printed JSON with sorted keys and sorted lists, so the same facts always give
 /// the same bytes. Host file names are `SafeFileName`s: the percent-encoded name, or for a name
 /// longer than 200 bytes encoded, its first characters, `~` and a SHA-256 of the whole name; the
 /// host's name is the `name` inside the file, never read back from the file name.
 public enum InventoryFiles {
-    public static let formatVersion = FormatVersion(1, 0)
+    public static let formatVersion = FormatVersion(1, 1)
     public static let directory = "inventory"
 
     struct SnapshotDocument: Codable {
@@ -179,7 +180,7 @@ public enum InventoryFiles {
         var files: [String: Data] = [:]
         let prefix = directory + "/"
         let sources = SnapshotDocument.Sources(openstack: true, netbox: facts.devices != nil,
-                                               hyperstack: facts.images != nil || facts.firewalls != nil)
+                                               hyperstack: facts.images != nil || facts.firewalls != nil || facts.vms != nil)
         let counts = SnapshotDocument.Counts(aggregates: facts.aggregates.count, computeHosts: facts.services.count,
                                              servers: facts.servers.count, devices: facts.devices?.count, images: facts.images?.count)
         files[prefix + "snapshot.json"] = encode(SnapshotDocument(formatVersion: formatVersion, sources: sources, endpoints: endpoints, counts: counts))
@@ -252,6 +253,9 @@ public enum InventoryFiles {
             }.sorted { $0.id < $1.id }
             files[prefix + "firewalls.json"] = encode(ListDocument(sorted, key: "firewalls"))
         }
+        if let vms = facts.vms {
+            files[prefix + "hyperstack-vms.json"] = encode(ListDocument(vms.sorted { $0.id < $1.id }, key: "vms"))
+        }
         return files
     }
 
@@ -323,6 +327,9 @@ public enum InventoryFiles {
         if snapshot.sources.hyperstack {
             facts.images = files[prefix + "images.json"] == nil ? [] : try read(ListDocument<HyperstackImage>.self, prefix + "images.json").items
             facts.firewalls = files[prefix + "firewalls.json"] == nil ? [] : try read(ListDocument<HyperstackFirewall>.self, prefix + "firewalls.json").items
+            // Snapshots before format 1.1 have no VM file: their VMs are not known (nil), which
+            // is not "no VMs", and re-encoding them writes no VM file.
+            facts.vms = files[prefix + "hyperstack-vms.json"] == nil ? nil : try read(ListDocument<HyperstackVM>.self, prefix + "hyperstack-vms.json").items
         }
         return facts
     }

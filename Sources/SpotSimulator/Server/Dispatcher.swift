@@ -96,8 +96,11 @@ final class Dispatcher: Sendable {
                 try? await context.channel.close()
                 throw SimulatorError("connection dropped by a fault rule")
             }
+            if let body = fault.body {
+                return SimResponse(status: fault.status ?? 200, headers: [("Content-Type", "application/json")], body: Data(body.utf8))
+            }
             if let status = fault.status {
-                return handler.fault(status: status, message: "Simulated fault: \(HTTPStatusText.text(status))",
+                return handler.fault(status: status, message: fault.message ?? "Simulated fault: \(HTTPStatusText.text(status))",
                                      retryAfter: fault.retryAfter)
             }
         }

@@ -68,6 +68,8 @@ struct ControlHandler: Sendable {
             }
             await state.advanceClock(by: value)
             return .json(200, ["uptime_seconds": .double(await state.uptime)])
+        case ("GET", ["hyperstack", "records"]):
+            return .json(200, await state.hyperstackRecords().json)
         case ("GET", ["stats"]):
             return .json(200, await state.statistics().json)
         case ("DELETE", ["stats"]), ("POST", ["stats", "reset"]):
@@ -77,7 +79,7 @@ struct ControlHandler: Sendable {
             return .json(200, ["faults": .array(await state.faultRules().map(Self.json))])
         case ("POST", ["faults"]):
             guard let rule = try? JSONDecoder().decode(FaultRule.self, from: request.body) else {
-                return .json(400, ["error": "expected a fault rule: {\"service\", \"path\", \"method\", \"latency_ms\", \"status\", \"retry_after\", \"drop\", \"trickle_ms\", \"after\", \"strip_paging\", \"count_offset\", \"remaining\"}"])
+                return .json(400, ["error": "expected a fault rule: {\"service\", \"path\", \"method\", \"latency_ms\", \"status\", \"retry_after\", \"drop\", \"trickle_ms\", \"after\", \"strip_paging\", \"count_offset\", \"remaining\", \"message\", \"body\"}"])
             }
             if let service = rule.service, !SimulatorService.names.contains(service) {
                 return .json(400, ["error": .string("unknown service \(service)")])
@@ -128,6 +130,8 @@ struct ControlHandler: Sendable {
         pairs.append(("strip_paging", .bool(rule.stripPaging)))
         pairs.append(("count_offset", rule.countOffset.map(JSON.int) ?? .null))
         pairs.append(("remaining", rule.remaining.map(JSON.int) ?? .null))
+        if let message = rule.message { pairs.append(("message", .string(message))) }
+        if let body = rule.body { pairs.append(("body", .string(body))) }
         return .object(pairs)
     }
 }

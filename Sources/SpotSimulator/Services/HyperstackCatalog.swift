@@ -260,18 +260,22 @@ enum HyperstackFirewalls {
         guard let firewallID = Int(id) else {
             return HyperstackHandler.failure(404, "Firewall \(id) not found")
         }
-        return await state.mutate { world -> SimResponse in
+        let (response, write) = await state.mutate { world -> (SimResponse, HyperstackRecords.FirewallWrite?) in
             guard let index = world.hyperstack.firewalls.firstIndex(where: { $0.id == firewallID }) else {
-                return HyperstackHandler.failure(404, "Firewall \(id) not found")
+                return (HyperstackHandler.failure(404, "Firewall \(id) not found"), nil)
             }
             let known = Set(world.hyperstack.vms.map(\.id))
             if let missing = ids.first(where: { !known.contains($0) }) {
-                return HyperstackHandler.failure(404, "Virtual machine \(missing) not found")
+                return (HyperstackHandler.failure(404, "Virtual machine \(missing) not found"), nil)
             }
             var unique: [Int] = []
             for vm in ids where !unique.contains(vm) { unique.append(vm) }
+            let before = world.hyperstack.firewalls[index].attachments
             world.hyperstack.firewalls[index].attachments = unique
-            return HyperstackHandler.success("Firewall attachments updated successfully")
+            return (HyperstackHandler.success("Firewall attachments updated successfully"),
+                    HyperstackRecords.FirewallWrite(firewall: firewallID, before: before, vms: unique))
         }
+        if let write { await state.recordFirewallWrite(write) }
+        return response
     }
 }

@@ -76,23 +76,23 @@ enum HyperstackVMs {
 
         // Validate against the world and record the VMs in one step, so that two concurrent
         // creates cannot both take a name.
-        return await state.mutate { world -> SimResponse in
+        let (response, made) = await state.mutate { world -> (SimResponse, [HyperstackRecords.VMCreate]) in
             let spec = world.hyperstack
             guard let environment = spec.environments.first(where: { $0.name == environmentName }) else {
-                return HyperstackHandler.failure(404, "Environment \(environmentName) not found")
+                return (HyperstackHandler.failure(404, "Environment \(environmentName) not found"), [])
             }
             if let imageName, !spec.images.contains(where: { $0.name == imageName && $0.region == environment.region }) {
-                return HyperstackHandler.failure(404, "Image \(imageName) not found in region \(environment.region)")
+                return (HyperstackHandler.failure(404, "Image \(imageName) not found in region \(environment.region)"), [])
             }
             guard spec.flavors.contains(where: { $0.name == flavorName && $0.region == environment.region }) else {
-                return HyperstackHandler.failure(404, "Flavor \(flavorName) not found in region \(environment.region)")
+                return (HyperstackHandler.failure(404, "Flavor \(flavorName) not found in region \(environment.region)"), [])
             }
             guard spec.keypairs.contains(where: { $0.name == keyName && $0.environment == environment.name }) else {
-                return HyperstackHandler.failure(404, "Keypair \(keyName) not found in environment \(environment.name)")
+                return (HyperstackHandler.failure(404, "Keypair \(keyName) not found in environment \(environment.name)"), [])
             }
             let taken = Set(spec.vms.map(\.name))
             if let clash = names.first(where: taken.contains) {
-                return HyperstackHandler.failure(409, "A virtual machine named \(clash) already exists")
+                return (HyperstackHandler.failure(409, "A virtual machine named \(clash) already exists"), [])
             }
             var nextID = (spec.vms.map(\.id).max() ?? 0) + 1
             var created: [VMSpec] = []
@@ -107,8 +107,11 @@ enum HyperstackVMs {
             }
             world.hyperstack.vms.append(contentsOf: created)
             let message = created.count == 1 ? "Creating virtual machine" : "Creating \(created.count) virtual machines"
-            return HyperstackHandler.success(message, [("instances", .array(created.map { instance($0, world: world) }))])
+            return (HyperstackHandler.success(message, [("instances", .array(created.map { instance($0, world: world) }))]),
+                    created.map { HyperstackRecords.VMCreate(id: $0.id, name: $0.name) })
         }
+        if !made.isEmpty { await state.recordVMCreates(made) }
+        return response
     }
 
     // MARK: show, list, delete

@@ -22,6 +22,9 @@ public actor CloudState {
     /// Every host's aggregates after each `add_host`/`remove_host` (`membershipHistory()`).
     private var membership: [MembershipRecord] = []
 
+    /// VMs made and firewall writes (`hyperstackRecords()`).
+    var records = HyperstackRecords()
+
     /// Seconds added to the wall clock (`POST /__sim/clock`), so that token expiry and build
     /// delays can be tested without waiting.
     private var clockOffset: TimeInterval = 0

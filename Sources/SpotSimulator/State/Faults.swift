@@ -32,10 +32,17 @@ public struct FaultRule: Codable, Sendable, Hashable {
     public var countOffset: Int?
     /// How many more requests the rule applies to; nil means always.
     public var remaining: Int?
+    /// The message of the fault's error body (in the service's format) instead of
+    /// `Simulated fault: <reason>`: Nova's "Cannot 'attach_interface' instance X while it is in
+    /// vm_state building" 409, for instance.
+    public var message: String?
+    /// A whole answer body to send instead of the service's (with `status`, or 200): a malformed
+    /// or truncated answer, such as a firewall without its `attachments`.
+    public var body: String?
 
     public init(id: Int = 0, service: String? = nil, method: String? = nil, path: String? = nil, latencyMS: Int? = nil,
                 status: Int? = nil, retryAfter: Int? = nil, drop: Bool = false, trickleMS: Int? = nil, after: Bool = false,
-                stripPaging: Bool = false, countOffset: Int? = nil, remaining: Int? = nil) {
+                stripPaging: Bool = false, countOffset: Int? = nil, remaining: Int? = nil, message: String? = nil, body: String? = nil) {
         self.id = id
         self.service = service
         self.method = method
@@ -49,6 +56,8 @@ public struct FaultRule: Codable, Sendable, Hashable {
         self.stripPaging = stripPaging
         self.countOffset = countOffset
         self.remaining = remaining
+        self.message = message
+        self.body = body
     }
 
     func matches(service: String, method: String, path: String) -> Bool {
@@ -59,7 +68,7 @@ public struct FaultRule: Codable, Sendable, Hashable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, service, method, path, status, drop, remaining, after
+        case id, service, method, path, status, drop, remaining, after, message, body
         case latencyMS = "latency_ms"
         case retryAfter = "retry_after"
         case trickleMS = "trickle_ms"
@@ -82,6 +91,8 @@ public struct FaultRule: Codable, Sendable, Hashable {
         stripPaging = try c.decodeIfPresent(Bool.self, forKey: .stripPaging) ?? false
         countOffset = try c.decodeIfPresent(Int.self, forKey: .countOffset)
         remaining = try c.decodeIfPresent(Int.self, forKey: .remaining)
+        message = try c.decodeIfPresent(String.self, forKey: .message)
+        body = try c.decodeIfPresent(String.self, forKey: .body)
     }
 
     /// Parses the command-line form `service[:path]=action[,action…][xN]`, where an action is
