@@ -12,6 +12,9 @@ public enum ChangePlanner {
     public struct Basis: Sendable {
         public let cloud: CloudView
         public let plan: Plan.Basis
+        /// Hyperstack's flavors, environments and key pairs, read live with `--refresh` (nil
+        /// otherwise, or without Hyperstack).
+        public var catalog: HyperstackCatalog? = nil
     }
 
     /// The view of the latest snapshot (HEAD), or of the live cloud with `refresh`.
@@ -34,8 +37,14 @@ public enum ChangePlanner {
                 throw SpotError("cannot set up the HTTP client: \(error)")
             }
             let facts: Facts
-            do {
+            let catalog: HyperstackCatalog?
+            do throws(CloudReadError) {
                 facts = try await reader.readAll()
+                do {
+                    catalog = try await reader.hyperstackCatalog()
+                } catch {
+                    throw CloudReadError(source: "Hyperstack", underlying: error)
+                }
             } catch {
                 await reader.shutdown()
                 throw SpotError("cannot read the live cloud: \(Redactor(secrets: sources.secrets).redact(error.description))",
@@ -43,7 +52,7 @@ public enum ChangePlanner {
             }
             await reader.shutdown()
             let cloud = await offCooperativePool { CloudView(facts: facts, configuration: configuration) }
-            return Basis(cloud: cloud, plan: .live)
+            return Basis(cloud: cloud, plan: .live, catalog: catalog)
         }
         let reader = try RepositoryReader(repository: repository)
         guard let head = try await reader.snapshots(limit: 1).first?.id else {
@@ -112,8 +121,9 @@ public enum ChangePlanner {
                                          clientOptions: clientOptions, report: report)
         let sources = try? CloudSources.resolve(configuration: configuration, environment: context.environment,
                                                 workingDirectory: context.workingDirectory)
-        let launch = try launchContext(repository: repository, configuration: configuration, sources: sources,
+        var launch = try launchContext(repository: repository, configuration: configuration, sources: sources,
                                        needed: files.contains { $0.text.contains("launches") })
+        launch.catalog = basis.catalog
         let plan = Planner.plan(texts: files, cloud: basis.cloud, basis: basis.plan, launch: launch)
         // The snapshot's scan over every form of the plan, with the secrets this environment holds
         // (CI gives plan read-only credentials): a PR comment must never carry one.
@@ -126,8 +136,8 @@ public enum ChangePlanner {
 
     /// What launches are previewed with: the cloud-init template (`launch.cloud_init_template`, a
     /// file in the repository; nil for the built-in one), Hyperstack's URL, and the keys, which the
-    /// preview only masks. Hyperstack's flavors, environments and key pairs are not read here (nil
-    /// catalogue: the plan says those checks were not made).
+    /// preview only masks. Hyperstack's flavors, environments and key pairs come with `--refresh`
+    /// (`Basis.catalog`); against the snapshot they are not checked, and the plan says so.
     static func launchContext(repository: OperationsRepository, configuration: Configuration, sources: CloudSources?,
                               needed: Bool) throws(SpotError) -> LaunchContext {
         var context = LaunchContext()

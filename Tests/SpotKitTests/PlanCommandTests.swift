@@ -95,6 +95,23 @@ import SpotCore
         }
     }
 
+    /// With --refresh, a launch is checked against Hyperstack's live flavors, environments and key
+    /// pairs; against the snapshot, the plan says it did not check them.
+    @Test func refreshChecksALaunchAgainstHyperstacksCatalogue() async throws {
+        try await SnapshotFixture.run { f in
+            _ = try await f.snapshot()
+            try write(f, "launch.yaml", "launches:\n  - host: \"CA1-ESC812-105\"\n    image: \"RunPod Ubuntu 22.04\"\n    flavor: \"n3-L40x3\"\n")
+            let context = Self.context(f)
+            let offline = try await ChangePlanner.plan(repository: f.repository, files: [], refresh: false, context: context)
+            #expect(offline.warnings.contains { $0.message.contains("were not read") })
+            #expect(!offline.problems.contains { $0.message.contains("unknown flavor") })
+            let live = try await ChangePlanner.plan(repository: f.repository, files: [], refresh: true, context: context,
+                                                    clientOptions: f.options.clientOptions)
+            #expect(!live.warnings.contains { $0.message.contains("were not read") })
+            #expect(live.problems.contains { $0.message == "unknown flavor n3-L40x3 in region CANADA-1" && $0.line == 4 }, "\(live.problems)")
+        }
+    }
+
     @Test func recommendAnswersFromTheSnapshot() async throws {
         try await SnapshotFixture.run { f in
             _ = try await f.snapshot()

@@ -267,7 +267,7 @@ public enum LaunchPlanner {
                 fail(request.position, "environment \(site.environment) does not exist in Hyperstack", "fix sites.\(site.prefix) in spotctl.yaml")
             }
         } else {
-            warn(request.position, "Hyperstack's flavors, environments and key pairs were not read; plan with --refresh to check them")
+            warn(request.position, "Hyperstack's flavors, environments and key pairs were not read; spotctl plan --refresh checks them")
         }
         if planned.vmName.count > 50 {
             fail(request.position, "the VM name \(planned.vmName) is longer than Hyperstack's 50 characters", "set a shorter name:")
