@@ -1,0 +1,150 @@
+import Foundation
+import Testing
+import TestSupport
+import SpotCore
+import SpotClients
+import SpotApply
+@testable import SpotKit
+@testable import SpotSimulator
+
+/// The steps of a RunPod launch on the simulated cloud, with faults: exactly one VM, one port, one
+/// firewall write that never shortens the list, and a second run that changes nothing.
+@Suite struct LaunchRunnerTests {
+    static let vmPath = "/hyperstack/v1/core/virtual-machines"
+    static let host = "CA1-ESC812-105"
+
+    /// The demo cloud with the RunPod host CA1-ESC812-105 emptied (its Nova server gone; its old
+    /// Hyperstack VM 5001 stays in the firewall, so a shortened list would show).
+    static func scenario() -> Scenario {
+        var world = DemoScenario.load()
+        world.servers.removeAll { $0.host == host }
+        return world
+    }
+
+    struct Launch {
+        let f: SnapshotFixture
+        let planned: PlannedLaunch
+        let reader: CloudReader
+        let waits: WaitRecord
+
+        func run() async -> LaunchRunner.Outcome {
+            var options = LaunchRunner.Options()
+            options.attachPolicy = AttachRetryPolicy(attempts: 4, baseDelay: 1, maxDelay: 4)
+            let cloud = f.cloud
+            let waits = self.waits
+            // The simulator's clock moves instead of the test waiting.
+            options.sleep = { seconds in
+                await waits.add(seconds)
+                await cloud.state.advanceClock(by: seconds)
+            }
+            let runner = LaunchRunner(hyperstack: reader.hyperstackClient!, nova: reader.novaClient, neutron: reader.neutronClient,
+                                      options: options)
+            let userData = LaunchPlanner.cloudInit(template: nil, vmName: planned.vmName, key: "rp_secret_runpod_key_0123")
+            return await runner.run(planned, userData: Secret(userData), configuration: .defaults)
+        }
+    }
+
+    actor WaitRecord {
+        var values: [Double] = []
+        func add(_ value: Double) { values.append(value) }
+    }
+
+    static func withLaunch(name: String? = nil, _ body: (Launch) async throws -> Void) async throws {
+        try await SnapshotFixture.run(scenario()) { f in
+            _ = try await f.snapshot()
+            let configuration = try f.repository.loadConfiguration()
+            let facts = try await RepositoryReader(repository: f.repository).facts(at: "HEAD")
+            let view = CloudView(facts: facts, configuration: configuration)
+            let request = LaunchRequest(host: host, image: "RunPod Ubuntu 22.04", name: name)
+            let planned = LaunchPlanner.plan(request, file: "changes/launch.yaml", cloud: view, catalog: nil)
+            #expect(planned.problems.isEmpty, "\(planned.problems)")
+            let sources = try CloudSources.resolve(configuration: configuration, environment: f.options.environment,
+                                                   workingDirectory: f.dir.url)
+            let reader = try CloudReader(configuration: configuration, sources: sources, options: f.options.clientOptions ?? ClientOptions())
+            do {
+                try await body(Launch(f: f, planned: planned, reader: reader, waits: WaitRecord()))
+            } catch {
+                await reader.shutdown()
+                throw error
+            }
+            await reader.shutdown()
+        }
+    }
+
+    static func expectOneVMOnePortOneWrite(_ f: SnapshotFixture, sourceLocation: SourceLocation = #_sourceLocation) async {
+        let records = await f.cloud.state.hyperstackRecords()
+        #expect(records.vmCreates.map(\.name) == [host], sourceLocation: sourceLocation)
+        #expect(records.firewallWrites.count == 1, sourceLocation: sourceLocation)
+        #expect(records.firewallWrites.allSatisfy { $0.detached.isEmpty }, "a firewall write dropped a VM", sourceLocation: sourceLocation)
+        let world = await f.cloud.state.world
+        let ports = world.ports.filter { $0.name == host + "-storage" }
+        #expect(ports.count == 1, sourceLocation: sourceLocation)
+        let firewall = world.hyperstack.firewalls.first { $0.id == 971 }
+        #expect(firewall?.attachments.contains(5001) == true, sourceLocation: sourceLocation)
+        #expect(firewall?.attachments.count == 2, sourceLocation: sourceLocation)
+    }
+
+    @Test func aLaunchGoesActiveGetsItsPortAndJoinsTheFirewallOnceAndARerunChangesNothing() async throws {
+        try await Self.withLaunch { l in
+            let first = await l.run()
+            #expect(first.isDone, "\(first.failure ?? "")")
+            #expect(first.steps.map(\.kind) == [.createVM, .waitActive, .findServer, .createPort, .attachPort, .addToFirewall])
+            #expect(first.steps.allSatisfy { $0.status == .success })
+            #expect(first.steps.first?.output.hasPrefix("created VM") == true)
+            await Self.expectOneVMOnePortOneWrite(l.f)
+            let world = await l.f.cloud.state.world
+            #expect(world.ports.first { $0.name == Self.host + "-storage" }?.deviceID == first.serverID)
+
+            let second = await l.run()
+            #expect(second.isDone, "\(second.failure ?? "")")
+            #expect(second.steps.allSatisfy { $0.skipped }, "\(second.steps.map { $0.output })")
+            #expect(second.steps.first?.output.hasPrefix("already exists: VM") == true)
+            await Self.expectOneVMOnePortOneWrite(l.f)
+        }
+    }
+
+    @Test func aCreateWhoseAnswerIsLostMakesOneVM() async throws {
+        try await Self.withLaunch { l in
+            _ = await l.f.cloud.state.addFault(FaultRule(service: "hyperstack", method: "POST", path: Self.vmPath, drop: true, after: true, remaining: 1))
+            let outcome = await l.run()
+            #expect(outcome.isDone, "\(outcome.failure ?? "")")
+            await Self.expectOneVMOnePortOneWrite(l.f)
+        }
+    }
+
+    @Test func aFailedFirewallReadWritesNothingAndARerunFinishes() async throws {
+        try await Self.withLaunch { l in
+            _ = await l.f.cloud.state.addFault(FaultRule(service: "hyperstack", method: "GET", path: "/hyperstack/v1/core/firewalls/971",
+                                                         status: 500, remaining: 10))
+            let failed = await l.run()
+            #expect(!failed.isDone)
+            #expect(failed.steps.last?.kind == .addToFirewall)
+            #expect(failed.steps.last?.status == .error)
+            #expect(await l.f.cloud.state.hyperstackRecords().firewallWrites.isEmpty)
+            await l.f.cloud.state.clearFaults()
+            let second = await l.run()
+            #expect(second.isDone, "\(second.failure ?? "")")
+            await Self.expectOneVMOnePortOneWrite(l.f)
+        }
+    }
+
+    @Test func aVMThatGoesToErrorFailsTheLaunchBeforeAnyNetworkOrFirewallStep() async throws {
+        // The demo's Hyperstack sends names matching *-fail-* to ERROR.
+        try await Self.withLaunch(name: "CA1-ESC812-105-fail-1") { l in
+            let outcome = await l.run()
+            #expect(!outcome.isDone)
+            #expect(outcome.steps.map(\.kind) == [.createVM, .waitActive])
+            #expect(outcome.failure?.contains("went to ERROR") == true, "\(outcome.failure ?? "")")
+            #expect(await l.f.cloud.state.hyperstackRecords().firewallWrites.isEmpty)
+        }
+    }
+
+    @Test func theKeyNeverReachesAStepRecord() async throws {
+        try await Self.withLaunch { l in
+            let outcome = await l.run()
+            for step in outcome.steps {
+                #expect(!step.output.contains("rp_secret_runpod_key_0123") && !step.command.contains("rp_secret_runpod_key_0123"))
+            }
+        }
+    }
+}
