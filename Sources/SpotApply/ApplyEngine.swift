@@ -22,6 +22,8 @@ public enum ApplyEngine {
         public var clientOptions: ClientOptions?
         /// Called after the steps and before the verification read (tests inject a fault there).
         public var afterSteps: (@Sendable () async -> Void)?
+        /// How launches poll and wait (tests pass a sleep that moves the simulator's clock).
+        public var launchOptions: LaunchRunner.Options?
         public init() {}
     }
 
@@ -119,17 +121,10 @@ public enum ApplyEngine {
             timeMark = now
         }
 
-        // Files invalid against the snapshot do not run; nor, for now, files with launches (plan
-        // checks and previews them; running them arrives with their steps, issue 13).
-        let runnable = plan.files.filter { $0.isValid && $0.launches.isEmpty }
-        for file in plan.files where !file.isValid || !file.launches.isEmpty {
-            var problems = file.allProblems
-            if let first = file.launches.first {
-                problems.append(ChangeProblem(.error, file: file.path, line: first.request.position.line, column: first.request.position.column,
-                                              message: "launches are checked by spotctl plan but not run by this version of spotctl apply; nothing in this file was run",
-                                              hint: "move the launches to a file of their own and keep it out of changes/ until apply runs them"))
-            }
-            result.files.append(FileResult(path: file.path, reason: file.reason, status: .invalid, hosts: [], problems: problems))
+        // Files invalid against the snapshot do not run.
+        let runnable = plan.files.filter(\.isValid)
+        for file in plan.files where !file.isValid {
+            result.files.append(FileResult(path: file.path, reason: file.reason, status: .invalid, hosts: [], problems: file.allProblems))
         }
         // Nothing to run (every file invalid): no request at all.
         guard !runnable.isEmpty else { return result }
@@ -153,7 +148,8 @@ public enum ApplyEngine {
             }
             return leavesSpot || !planned.request.allowVMs
         }
-        let hosts = Array(Set(mustBeEmpty.map(\.host))).sorted()
+        // A launch's host must run no VM but the launch's own: re-read it too.
+        let hosts = Array(Set(mustBeEmpty.map(\.host) + runnable.flatMap(\.launches).map(\.host))).sorted()
         var liveServers: [Server] = []
         if !hosts.isEmpty {
             let pageSize = max(1, actions.serverPageSize)
@@ -183,6 +179,11 @@ public enum ApplyEngine {
         // Re-plan each entry's pinned request against the live view: a problem now is drift.
         var files: [FileResult] = []
         var work: [HostWork] = []
+        // Launches to run: the file's index, the launch's index in it, its live plan, and the
+        // number of the file's steps before it.
+        var launchWork: [(file: Int, index: Int, planned: PlannedLaunch, stepsBefore: Int)] = []
+        let launchContext = try ChangePlanner.launchContext(repository: writer.repository, configuration: configuration, sources: sources,
+                                                            needed: runnable.contains { !$0.launches.isEmpty })
         for file in runnable {
             var fileResult = FileResult(path: file.path, reason: file.reason, status: .notRun, hosts: [], problems: [])
             var number = 0
@@ -205,6 +206,20 @@ public enum ApplyEngine {
                 }
                 fileResult.hosts.append(host)
             }
+            for planned in file.launches {
+                let live = LaunchPlanner.plan(planned.request, file: file.path, cloud: liveView, catalog: nil,
+                                              cloudInitTemplate: launchContext.cloudInitTemplate, hyperstackURL: launchContext.hyperstackURL,
+                                              hyperstackKey: launchContext.hyperstackKey, runpodKey: launchContext.runpodKey)
+                var launch = LaunchResult(host: planned.host, vmName: planned.vmName, file: file.path, status: .notRun)
+                if !live.problems.isEmpty {
+                    launch.status = .drifted
+                    launch.problems = live.problems.map { $0.message + ($0.hint.map { " (\($0))" } ?? "") }
+                } else {
+                    launchWork.append((files.count, fileResult.launches.count, live, number))
+                    number += live.steps.count
+                }
+                fileResult.launches.append(launch)
+            }
             files.append(fileResult)
         }
         if options.dryRun {
@@ -215,7 +230,8 @@ public enum ApplyEngine {
 
         // The snapshot's reads that the steps do not change (servers, hypervisors, flavors, NetBox,
         // Hyperstack) run beside the steps; its aggregates are replaced by the verification's read.
-        let snapshotRead: Task<Result<Facts, CloudReadError>, Never>? = work.isEmpty ? nil : Task {
+        // With launches, the snapshot is read after them, so that it holds their servers.
+        let snapshotRead: Task<Result<Facts, CloudReadError>, Never>? = work.isEmpty || !launchWork.isEmpty ? nil : Task {
             do throws(CloudReadError) {
                 return .success(try await reader.readAll())
             } catch {
@@ -261,11 +277,54 @@ public enum ApplyEngine {
             }
         }
         await phase("steps")
+
+        // The launches, one at a time, after the migrations (docs/apply.md).
+        for (order, item) in launchWork.enumerated() {
+            var launch = files[item.file].launches[item.index]
+            let planned = item.planned
+            let outcome: LaunchRunner.Outcome
+            if let key = sources.runPodKey, let hyperstack = reader.hyperstackClient {
+                var runnerOptions = options.launchOptions ?? LaunchRunner.Options()
+                runnerOptions.waitTimeout = Double(configuration.launch.waitTimeoutSeconds)
+                let runner = LaunchRunner(hyperstack: hyperstack, nova: reader.novaClient, neutron: reader.neutronClient, options: runnerOptions)
+                let userData = Secret(LaunchPlanner.cloudInit(template: launchContext.cloudInitTemplate, vmName: planned.vmName, key: key.reveal))
+                outcome = await runner.run(planned, userData: userData, configuration: configuration)
+            } else {
+                let missing = reader.hyperstackClient == nil ? "Hyperstack is not configured (HYPERSTACK_API_KEY)" : "RUNPOD_API_KEY is not set"
+                outcome = LaunchRunner.Outcome(vmID: nil, serverID: nil, steps: [], failure: "\(missing); the launch needs it, nothing was run")
+            }
+            launch.vmID = outcome.vmID
+            launch.serverID = outcome.serverID
+            let timestamp = ISO8601DateFormatter().string(from: clock.now())
+            for (index, record) in outcome.steps.enumerated() {
+                launch.steps.append(LaunchResult.Step(record: record, number: item.stepsBefore + index + 1, logID: nil))
+                entries.append((order: 1_000_000_000 + order * 1000 + index, entry: CommandLogEntry(
+                    id: "", timestamp: timestamp, command: redactor.redact(record.command), status: record.status,
+                    executionTime: "0.0s", user: user, change: launch.file, step: item.stepsBefore + index + 1,
+                    output: redactor.redact(record.output), returnCode: record.status == .success ? 0 : 1),
+                    work: -1 - (item.file * 10_000 + item.index), step: index))
+            }
+            if let failure = outcome.failure {
+                launch.status = .failed
+                launch.problems.append(redactor.redact(failure))
+                report("\(launch.host): launch failed: \(redactor.redact(failure))")
+            } else {
+                launch.status = outcome.steps.allSatisfy(\.skipped) ? .skipped : .done
+            }
+            files[item.file].launches[item.index] = launch
+        }
+        await phase("launches")
+
         entries.sort { $0.order < $1.order }
         for index in entries.indices {
             let id = "\(result.runID)-\(index + 1)"
             entries[index].entry.id = id
-            executed[entries[index].work].result.steps[entries[index].step].logID = id
+            if entries[index].work >= 0 {
+                executed[entries[index].work].result.steps[entries[index].step].logID = id
+            } else {
+                let key = -1 - entries[index].work
+                files[key / 10_000].launches[key % 10_000].steps[entries[index].step].logID = id
+            }
         }
 
         // Verify the end state with one aggregates read.
@@ -304,7 +363,10 @@ public enum ApplyEngine {
         var appliedNames: [String] = []
         for index in files.indices {
             let hosts = files[index].hosts
-            let finishedAll = !hosts.isEmpty && hosts.allSatisfy { $0.status == .done || $0.status == .skipped } && result.verified != false
+            let launches = files[index].launches
+            let finishedAll = (!hosts.isEmpty || !launches.isEmpty)
+                && hosts.allSatisfy { $0.status == .done || $0.status == .skipped } && result.verified != false
+                && launches.allSatisfy { $0.status == .done || $0.status == .skipped }
             files[index].status = finishedAll ? .applied : .pending
             guard finishedAll, let text = texts.first(where: { $0.path == files[index].path })?.text else { continue }
             let path = files[index].path
@@ -314,6 +376,13 @@ public enum ApplyEngine {
                 AppliedOutcome.Host(host: host.host, from: host.from, to: host.to ?? "", status: host.status == .done ? .done : .skipped,
                                     steps: host.steps.map { step in
                     AppliedOutcome.Step(command: step.step.command, status: step.skipped ? "skipped" : "success", output: step.output, logID: step.logID)
+                })
+            }, launches: launches.isEmpty ? nil : launches.map { launch in
+                AppliedOutcome.Launch(host: launch.host, vm: launch.vmName, vmID: launch.vmID, serverID: launch.serverID,
+                                      status: launch.status == .done ? .done : .skipped,
+                                      steps: launch.steps.map { step in
+                    AppliedOutcome.Step(command: step.record.command, status: step.record.skipped ? "skipped" : "success",
+                                        output: redactor.redact(step.record.output), logID: step.logID)
                 })
             })
             changes.deletions.insert(path)
@@ -484,19 +553,24 @@ public enum ApplyEngine {
         let parts = counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { "\($0.value) to \($0.key)" }
         let names = applied.isEmpty ? result.files.filter { $0.status == .pending }.map { String($0.path.dropFirst("changes/".count)) } : applied
         var subject = "apply \(names.joined(separator: ", ")): "
+        let launched = result.launches.filter { $0.status == .done }.count
         if done.isEmpty {
-            subject += "no host moved"
+            subject += launched > 0 ? "\(launched) RunPod VM\(launched == 1 ? "" : "s") launched" : "no host moved"
         } else {
             let moved = "\(done.count) host\(done.count == 1 ? "" : "s") moved"
             subject += counts.count == 1 ? "\(moved) to \(counts.keys.first!)" : "\(moved): " + parts.joined(separator: ", ")
         }
-        let failed = hosts.filter { $0.status == .failed }.count
-        let drifted = hosts.filter { $0.status == .drifted }.count
+        if !done.isEmpty, launched > 0 { subject += "; \(launched) RunPod VM\(launched == 1 ? "" : "s") launched" }
+        let failed = hosts.filter { $0.status == .failed }.count + result.launches.filter { $0.status == .failed }.count
+        let drifted = hosts.filter { $0.status == .drifted }.count + result.launches.filter { $0.status == .drifted }.count
         if failed > 0 { subject += "; \(failed) failed" }
         if drifted > 0 { subject += "; \(drifted) drifted" }
         var body: [String] = []
         for host in hosts where host.status != .notRun {
             body.append("\(host.host): \(host.status.rawValue)" + (host.to.map { ", to \($0)" } ?? ""))
+        }
+        for launch in result.launches where launch.status != .notRun {
+            body.append("\(launch.host): RunPod VM \(launch.vmName) \(launch.status.rawValue)" + (launch.vmID.map { " (VM \($0))" } ?? ""))
         }
         if let log = result.logPath { body.append("command log: \(log)") }
         return subject + "\n\n" + body.joined(separator: "\n") + "\n"

@@ -39,6 +39,34 @@ public struct HostResult: Sendable, Hashable {
     public var problems: [String]
 }
 
+/// What `apply` did with one RunPod launch of a change file.
+public struct LaunchResult: Sendable, Hashable {
+    public var host: String
+    public var vmName: String
+    public var file: String
+    public var status: HostResult.Status
+    public var vmID: Int?
+    public var serverID: String?
+    /// One step as it went, with its number in the change file and its log entry's id.
+    public struct Step: Sendable, Hashable {
+        public var record: LaunchRunner.StepRecord
+        public var number: Int
+        public var logID: String?
+    }
+
+    public var steps: [Step] = []
+    /// Why it drifted or failed.
+    public var problems: [String]
+
+    public init(host: String, vmName: String, file: String, status: HostResult.Status, problems: [String] = []) {
+        self.host = host
+        self.vmName = vmName
+        self.file = file
+        self.status = status
+        self.problems = problems
+    }
+}
+
 /// What `apply` did with one change file.
 public struct FileResult: Sendable, Hashable {
     public enum Status: String, Sendable, Hashable {
@@ -58,6 +86,7 @@ public struct FileResult: Sendable, Hashable {
     public var hosts: [HostResult]
     /// The file's problems against the snapshot (`invalid`).
     public var problems: [ChangeProblem]
+    public var launches: [LaunchResult] = []
 }
 
 /// The outcome of one `spotctl apply`.
@@ -84,14 +113,16 @@ public struct ApplyReport: Sendable {
     public var phaseSeconds: [String: Double] = [:]
 
     public var hosts: [HostResult] { files.flatMap(\.hosts) }
+    public var launches: [LaunchResult] { files.flatMap(\.launches) }
 
     /// 0 all done; 1 something failed (a step, a file invalid against the snapshot, the
     /// verification); 3 nothing failed but something was refused (drift).
     public var exitCode: Int32 {
-        if !runProblems.isEmpty || files.contains(where: { $0.status == .invalid }) || hosts.contains(where: { $0.status == .failed }) {
+        if !runProblems.isEmpty || files.contains(where: { $0.status == .invalid }) || hosts.contains(where: { $0.status == .failed })
+            || launches.contains(where: { $0.status == .failed }) {
             return 1
         }
-        if hosts.contains(where: { $0.status == .drifted }) { return 3 }
+        if hosts.contains(where: { $0.status == .drifted }) || launches.contains(where: { $0.status == .drifted }) { return 3 }
         return 0
     }
 
@@ -142,8 +173,25 @@ public struct ApplyReport: Sendable {
                     lines += host.problems.map { "    \($0)" }
                 }
             }
+            for launch in file.launches {
+                switch launch.status {
+                case .done: lines.append("  \(launch.host): RunPod VM \(launch.vmName) launched (VM \(launch.vmID.map(String.init) ?? "?"))")
+                case .skipped: lines.append("  \(launch.host): RunPod VM \(launch.vmName) already complete, nothing to do")
+                case .drifted: lines.append("  \(launch.host): launch drifted, not run: " + launch.problems.joined(separator: "; "))
+                case .notRun: lines.append("  \(launch.host): launch of \(launch.vmName)" + (dryRun ? " would run" : " not run"))
+                case .failed:
+                    lines.append("  \(launch.host): launch of \(launch.vmName) FAILED")
+                    for step in launch.steps {
+                        lines.append("    \(step.record.kind.rawValue): \(step.record.status.rawValue): \(step.record.output)")
+                    }
+                    lines += launch.problems.map { "    \($0)" }
+                }
+            }
         }
         lines += runProblems
+        let launched = launches.filter { $0.status == .done || $0.status == .skipped }.count
+        let launchFailed = launches.filter { $0.status == .failed }.count
+        let launchDrifted = launches.filter { $0.status == .drifted }.count
         let done = hosts.filter { $0.status == .done }.count
         let failed = hosts.filter { $0.status == .failed }.count
         let drifted = hosts.filter { $0.status == .drifted }.count
@@ -152,6 +200,9 @@ public struct ApplyReport: Sendable {
             return lines
         }
         var summary = "apply: \(done) host\(done == 1 ? "" : "s") moved, \(failed) failed, \(drifted) drifted"
+        if !launches.isEmpty {
+            summary += "; \(launched) RunPod launch\(launched == 1 ? "" : "es") done, \(launchFailed) failed, \(launchDrifted) drifted"
+        }
         switch commit {
         case .committed(let id)?: summary += "; committed \(id.prefix(12))"
         case .unchanged?: summary += "; nothing to commit"
@@ -160,10 +211,10 @@ public struct ApplyReport: Sendable {
         }
         if let logPath { summary += "; log \(logPath)" }
         lines.append(summary + " [\(requests) requests, \(String(format: "%.2f", seconds)) s]")
-        if failed > 0 || !runProblems.isEmpty {
+        if failed > 0 || launchFailed > 0 || !runProblems.isEmpty {
             lines.append("to finish: run spotctl apply again (steps already done are skipped)")
         }
-        if drifted > 0 {
+        if drifted > 0 || launchDrifted > 0 {
             lines.append("drifted entries: fix their change file (or spotctl snapshot, then review) and run spotctl apply again")
         }
         if files.contains(where: { $0.status == .invalid }) {

@@ -138,8 +138,8 @@ public enum ChangePlanner {
     /// file in the repository; nil for the built-in one), Hyperstack's URL, and the keys, which the
     /// preview only masks. Hyperstack's flavors, environments and key pairs come with `--refresh`
     /// (`Basis.catalog`); against the snapshot they are not checked, and the plan says so.
-    static func launchContext(repository: OperationsRepository, configuration: Configuration, sources: CloudSources?,
-                              needed: Bool) throws(SpotError) -> LaunchContext {
+    public static func launchContext(repository: OperationsRepository, configuration: Configuration, sources: CloudSources?,
+                                     needed: Bool) throws(SpotError) -> LaunchContext {
         var context = LaunchContext()
         if let url = sources?.hyperstack.credentials?.url { context.hyperstackURL = url }
         context.hyperstackKey = sources?.hyperstack.credentials?.key.reveal

@@ -70,7 +70,7 @@ import TestSupport
 
     @Test func theSummaryLineCountsDestinations() {
         let plan = Self.plan()
-        #expect(plan.summaryLine == "4 hosts to move: 2 to spot, 1 to Contract-L40-Customer1, 1 to L40-n3; 1 already in place; 1 RunPod launch; 2 problems, 2 warnings")
+        #expect(plan.summaryLine == "4 hosts to move: 2 to spot, 1 to Contract-L40-Customer1, 1 to L40-n3; 1 already in place; 1 RunPod launch; 2 problems, 1 warning")
         #expect(plan.exitCode == 1)
     }
 

@@ -389,22 +389,6 @@ struct ApplyFixture {
         }
     }
 
-    /// Launches are planned but not run yet: a file that holds one is refused whole (never half
-    /// run, never moved to applied), and says so; the other files apply.
-    @Test func aFileWithALaunchIsRefusedUntilApplyRunsLaunches() async throws {
-        try await ApplyFixture.run { a in
-            try a.change()
-            try a.change("changes/2026-12-01-launch.yaml", "launches:\n  - host: \"CA1-ESC812-105\"\n    image: \"RunPod Ubuntu 22.04\"\n")
-            let report = try await a.apply()
-            #expect(report.exitCode == 1, "\(report.lines)")
-            let text = report.lines.joined(separator: "\n")
-            #expect(text.contains("launches are checked by spotctl plan but not run by this version of spotctl apply"), "\(text)")
-            #expect(a.isApplied)
-            #expect(FileManager.default.fileExists(atPath: a.f.repository.root.appendingPathComponent("changes/2026-12-01-launch.yaml").path))
-            await a.expectEveryMoverExactlyInSpot()
-        }
-    }
-
     @Test func aDryRunReadsValidatesAndWritesNothing() async throws {
         try await ApplyFixture.run { a in
             try a.change()

@@ -147,4 +147,65 @@ import SpotApply
             }
         }
     }
+
+    /// `spotctl apply` runs a launch file: the steps in the command log, the file in
+    /// changes/applied/ with the launch in its outcome, one commit, no key anywhere in the repository.
+    @Test func applyRunsALaunchFileLogsEveryStepAndCommitsItsOutcome() async throws {
+        try await SnapshotFixture.run(Self.scenario()) { f in
+            _ = try await f.snapshot()
+            try Data("launches:\n  - host: \"\(Self.host)\"\n    image: \"RunPod Ubuntu 22.04\"\n".utf8)
+                .write(to: f.repository.changesDirectory.appendingPathComponent("2027-01-15-launch.yaml"))
+            var options = ApplyEngine.Options()
+            options.clientOptions = f.options.clientOptions
+            var launch = LaunchRunner.Options()
+            let cloud = f.cloud
+            launch.sleep = { seconds in await cloud.state.advanceClock(by: seconds) }
+            options.launchOptions = launch
+            let context = RunContext(environment: f.options.environment, workingDirectory: f.repository.root, identity: f.options.identity,
+                                     clock: FixedClock(Date(timeIntervalSince1970: 1_800_000_900)))
+            let report = try await ApplyEngine.run(repository: f.repository, options: options, context: context)
+            #expect(report.exitCode == 0, "\(report.lines)")
+            #expect(report.launches.map(\.status) == [.done])
+            await Self.expectOneVMOnePortOneWrite(f)
+            let applied = f.repository.root.appendingPathComponent("changes/applied/2027-01-15-launch.yaml" + AppliedOutcome.suffix)
+            let outcome = try JSONDecoder().decode(AppliedOutcome.self, from: Data(contentsOf: applied))
+            #expect(outcome.launches?.first?.vm == Self.host)
+            #expect(outcome.launches?.first?.steps.count == 6)
+            #expect(try f.git("log", "-1", "--format=%s").hasPrefix("apply 2027-01-15-launch.yaml: 1 RunPod VM launched"))
+            let log = try #require(report.logPath)
+            let entries = try RepositoryReader.commandLog([log: Data(contentsOf: f.repository.root.appendingPathComponent(log))])
+            #expect(entries.count == 6)
+            #expect(entries.allSatisfy { $0.status == .success && $0.change == "changes/2027-01-15-launch.yaml" })
+            // No key in any committed file, in clear.
+            let key = try #require(f.options.environment["RUNPOD_API_KEY"])
+            let grep = try? f.git("grep", "-l", key, "HEAD")
+            #expect(grep == nil || grep?.isEmpty == true, "the RunPod key is in \(grep ?? "")")
+            // Nothing pending: a second apply has nothing to do.
+            let again = try await ApplyEngine.run(repository: f.repository, options: options, context: context)
+            #expect(again.files.isEmpty)
+            await Self.expectOneVMOnePortOneWrite(f)
+        }
+    }
+
+    /// A VM that appeared on the host after the snapshot is drift: the launch does not run.
+    @Test func aVMStartedOnTheHostAfterTheSnapshotIsDrift() async throws {
+        try await SnapshotFixture.run(Self.scenario()) { f in
+            _ = try await f.snapshot()
+            try Data("launches:\n  - host: \"\(Self.host)\"\n    image: \"RunPod Ubuntu 22.04\"\n".utf8)
+                .write(to: f.repository.changesDirectory.appendingPathComponent("launch.yaml"))
+            await f.cloud.state.mutate { world in
+                world.servers.append(ServerSpec(id: "3f1c2b4a-0001-4e5f-8a9b-000000000099", name: "surprise", host: Self.host,
+                                                projectID: "5a1f3c0e9b2d4e6f8a7b6c5d4e3f2a10", flavor: "n3-L40x8", created: "2026-11-29T09:00:00Z"))
+            }
+            var options = ApplyEngine.Options()
+            options.clientOptions = f.options.clientOptions
+            let context = RunContext(environment: f.options.environment, workingDirectory: f.repository.root, identity: f.options.identity,
+                                     clock: FixedClock(Date(timeIntervalSince1970: 1_800_000_900)))
+            let report = try await ApplyEngine.run(repository: f.repository, options: options, context: context)
+            #expect(report.exitCode == 3, "\(report.lines)")
+            #expect(report.launches.first?.status == .drifted)
+            #expect(report.launches.first?.problems.first?.contains("has 1 VM (surprise)") == true)
+            #expect(await f.cloud.state.hyperstackRecords().vmCreates.isEmpty)
+        }
+    }
 }

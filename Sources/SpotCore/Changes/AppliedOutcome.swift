@@ -2,7 +2,8 @@
 /// `changes/applied/<name>.outcome.json` (docs/change-files.md). The site's changes page, `serve`
 /// and people read it.
 public struct AppliedOutcome: Sendable, Hashable, Codable {
-    public static let formatVersion = "1.0"
+    /// 1.1 added `launches` (absent from a file without any).
+    public static let formatVersion = "1.1"
     /// The suffix added to the change file's name.
     public static let suffix = ".outcome.json"
 
@@ -52,6 +53,32 @@ public struct AppliedOutcome: Sendable, Hashable, Codable {
         }
     }
 
+    /// One RunPod launch of the file.
+    public struct Launch: Sendable, Hashable, Codable {
+        public var host: String
+        public var vm: String
+        public var vmID: Int?
+        public var serverID: String?
+        /// `done` (a step ran) or `skipped` (everything was there).
+        public var status: Host.Status
+        public var steps: [Step]
+
+        public init(host: String, vm: String, vmID: Int?, serverID: String?, status: Host.Status, steps: [Step]) {
+            self.host = host
+            self.vm = vm
+            self.vmID = vmID
+            self.serverID = serverID
+            self.status = status
+            self.steps = steps
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case host, vm, status, steps
+            case vmID = "vm_id"
+            case serverID = "server_id"
+        }
+    }
+
     public var formatVersion: String
     /// The change file's path when it was pending (`changes/<name>`).
     public var change: String
@@ -63,8 +90,10 @@ public struct AppliedOutcome: Sendable, Hashable, Codable {
     /// Who applied it: the git author or the CI identity.
     public var user: String
     public var hosts: [Host]
+    /// The file's launches; nil (and not written) for a file without any.
+    public var launches: [Launch]?
 
-    public init(change: String, reason: String?, appliedAt: String, run: String, user: String, hosts: [Host]) {
+    public init(change: String, reason: String?, appliedAt: String, run: String, user: String, hosts: [Host], launches: [Launch]? = nil) {
         self.formatVersion = AppliedOutcome.formatVersion
         self.change = change
         self.reason = reason
@@ -72,10 +101,11 @@ public struct AppliedOutcome: Sendable, Hashable, Codable {
         self.run = run
         self.user = user
         self.hosts = hosts
+        self.launches = launches
     }
 
     enum CodingKeys: String, CodingKey {
-        case change, reason, run, user, hosts
+        case change, reason, run, user, hosts, launches
         case formatVersion = "format_version"
         case appliedAt = "applied_at"
     }

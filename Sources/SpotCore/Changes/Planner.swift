@@ -79,9 +79,6 @@ public enum Planner {
                 } else {
                     launched[key] = (file.path, request.hostPosition.line)
                 }
-                planned.warnings.append(ChangeProblem(.warning, file: file.path, line: request.position.line, column: request.position.column,
-                                                      host: planned.host,
-                                                      message: "spotctl apply does not run launches yet; this file will be refused by apply until it does"))
                 filePlan.launches.append(planned)
             }
             plans.append(filePlan)
