@@ -113,7 +113,49 @@ public enum DemoRunner {
             for entry in entries { say("     \(entry.timestamp)  \(entry.status.rawValue)  \(entry.command)  => \(entry.output ?? "")") }
         }
 
-        say("10. Rendering the dashboard and the static API, with the command log and the applied changes")
+        say("10. A RunPod launch: CA1-ESC812-102 (idle) moves to RunPod, then a VM is launched on it through Hyperstack")
+        context.clock = FixedClock(started.addingTimeInterval(3300))
+        do {
+            let move = try await ChangePlanner.newMigration(repository: repository, hosts: ["CA1-ESC812-102"], to: "runpod",
+                                                            reason: "CA1-ESC812-102 to RunPod", context: context)
+            say("   spotctl new migration CA1-ESC812-102 --to runpod  ->  \(move.path)")
+        } catch let error as SpotError {
+            throw error
+        } catch {
+            throw SpotError.bug("the demo's RunPod migration was refused: \(error)")
+        }
+        var demoApply = ApplyEngine.Options()
+        var launchOptions = LaunchRunner.Options()
+        // The simulated cloud's clock moves instead of the demo waiting for the VM to build.
+        launchOptions.sleep = { seconds in await cloud.state.advanceClock(by: seconds) }
+        demoApply.launchOptions = launchOptions
+        let moved = try await ApplyEngine.run(repository: repository, options: demoApply, context: context)
+        say("   " + (moved.lines.last ?? ""))
+        let launchPath = "changes/\(ChangePlanner.day(context.clock.now()))-runpod-vm-on-ca1-esc812-102.yaml"
+        do {
+            try SafeFile.write("""
+            reason: "A RunPod VM on CA1-ESC812-102"
+            launches:
+              - host: "CA1-ESC812-102"
+                image: "RunPod Ubuntu 22.04"
+
+            """, to: root.appendingPathComponent(launchPath).path)
+        } catch {
+            throw SpotError("cannot write \(launchPath): \(error.message)")
+        }
+        say("   wrote \(launchPath); its plan (the create request with the keys masked):")
+        context.clock = FixedClock(started.addingTimeInterval(3600))
+        let launchPlan = try await ChangePlanner.plan(repository: repository, files: [launchPath], refresh: false, context: context)
+        for line in launchPlan.text().split(separator: "\n") where line.contains("curl -X POST") || line.contains(". ") {
+            say("   |" + line)
+        }
+        let launched = try await ApplyEngine.run(repository: repository, options: demoApply, context: context)
+        for line in launched.lines { say("   " + line) }
+        guard launched.exitCode == 0, moved.exitCode == 0 else {
+            throw SpotError.bug("the demo's RunPod launch did not finish (exit \(moved.exitCode), \(launched.exitCode))")
+        }
+
+        say("11. Rendering the dashboard and the static API, with the command log and the applied changes")
         context.clock = clock
         let rendered = try await SiteBuilder.run(repository: repository, options: SiteBuilder.Options(), context: context)
         say("   " + rendered.summaryLine)

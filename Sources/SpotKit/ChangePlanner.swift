@@ -267,8 +267,8 @@ public enum ChangePlanner {
         return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "\"\""
     }
 
-    /// `2026-12-02`, in UTC.
-    static func day(_ date: Date) -> String {
+    /// `2026-12-02`, in UTC: the date of a change file's name.
+    public static func day(_ date: Date) -> String {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
         let parts = calendar.dateComponents([.year, .month, .day], from: date)

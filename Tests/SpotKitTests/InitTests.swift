@@ -88,12 +88,16 @@ import SpotDemo
         let subjects = log.split(separator: "\n")
         // init, first snapshot, the change (the unchanged third makes none), then the apply of the
         // two change files the demo wrote: one commit with the log, the applied files and a snapshot.
-        #expect(subjects.count == 4, "\(log)")
-        #expect(subjects[0] == "apply 2027-01-15-h100-spot-host-back-to-on-demand.yaml, 2027-01-15-idle-h100-host-to-spot.yaml: 2 hosts moved: 1 to H100-SXM5-n3, 1 to H100-SXM5-n3-spot")
-        #expect(subjects[1].hasPrefix("L40: 1 host moved to spot"))
+        // Then the RunPod host's move and its launch.
+        #expect(subjects.count == 6, "\(log)")
+        #expect(subjects[0] == "apply 2027-01-15-runpod-vm-on-ca1-esc812-102.yaml: 1 RunPod VM launched")
+        #expect(subjects[1] == "apply 2027-01-15-ca1-esc812-102-to-runpod.yaml: 1 host moved to L40-n3-runpod")
+        #expect(subjects[2] == "apply 2027-01-15-h100-spot-host-back-to-on-demand.yaml, 2027-01-15-idle-h100-host-to-spot.yaml: 2 hosts moved: 1 to H100-SXM5-n3, 1 to H100-SXM5-n3-spot")
+        #expect(subjects[3].hasPrefix("L40: 1 host moved to spot"))
+        #expect(lines.text.contains("CA1-ESC812-102: RunPod VM CA1-ESC812-102 launched"))
         #expect(lines.text.contains("**2 hosts to move: 1 to ondemand, 1 to spot; 0 problems, 1 warning**"))
         let applied = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("changes/applied").path).filter { !$0.hasPrefix(".") }
-        #expect(applied.count == 4, "\(applied)") // two change files and their outcomes
+        #expect(applied.count == 8, "\(applied)") // four change files and their outcomes
         #expect(try String(contentsOf: root.appendingPathComponent("site/log.html"), encoding: .utf8).contains("openstack aggregate add host H100-SXM5-n3-spot US1-HGXH100-201"))
         #expect(lines.text.contains("unchanged, no commit"))
         #expect(lines.text.contains("CA1-ESC812-102 (L40): On-Demand -> Spot"))
@@ -120,7 +124,7 @@ import SpotDemo
         let kept = await #expect(throws: SpotError.self) { _ = try await DemoRunner.run(directory: nil, context: Self.context(dir.url)) { _ in } }
         #expect(kept?.message.contains("holds 1 later commit of its own") == true, "\(String(describing: kept))")
         let count = try runProcess(URL(fileURLWithPath: "/usr/bin/git"), ["-C", root.path, "rev-list", "--count", "HEAD"]).stdout
-        #expect(count.trimmingCharacters(in: .whitespacesAndNewlines) == "5") // the demo's four and Ada's
+        #expect(count.trimmingCharacters(in: .whitespacesAndNewlines) == "7") // the demo's six and Ada's
     }
 
     /// A link planted where the demo writes is refused or replaced, never followed.
