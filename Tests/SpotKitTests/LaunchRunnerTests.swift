@@ -208,4 +208,60 @@ import SpotApply
             #expect(await f.cloud.state.hyperstackRecords().vmCreates.isEmpty)
         }
     }
+
+    struct LaunchFault: Sendable, CustomStringConvertible {
+        let name: String
+        let rule: FaultRule
+        /// Whether the first run gets through (the fault is retried or read back) or stops.
+        let firstRunFinishes: Bool
+        var description: String { name }
+    }
+
+    static let faults: [LaunchFault] = [
+        LaunchFault(name: "the create's answer is lost after the VM was made",
+                    rule: FaultRule(service: "hyperstack", method: "POST", path: vmPath, drop: true, after: true, remaining: 1), firstRunFinishes: true),
+        LaunchFault(name: "a poll answers 503",
+                    rule: FaultRule(service: "hyperstack", method: "GET", path: vmPath + "/5002", status: 503, remaining: 2), firstRunFinishes: true),
+        LaunchFault(name: "the port create fails",
+                    rule: FaultRule(service: "neutron", method: "POST", path: "/network/v2.0/ports", status: 500, remaining: 1), firstRunFinishes: false),
+        LaunchFault(name: "the attach answers 409 not ready twice",
+                    rule: FaultRule(service: "nova", method: "POST", path: "/compute/v2.1/servers/" + SimIDs.uuid("hyperstack-vm", 5002) + "/os-interface",
+                                    status: 409, remaining: 2, message: "Cannot 'attach_interface' instance X while it is in vm_state building"),
+                    firstRunFinishes: true),
+        LaunchFault(name: "the firewall read fails",
+                    rule: FaultRule(service: "hyperstack", method: "GET", path: "/hyperstack/v1/core/firewalls/971", status: 500, remaining: 1),
+                    firstRunFinishes: false),
+        LaunchFault(name: "the firewall write fails",
+                    rule: FaultRule(service: "hyperstack", method: "POST", path: "/hyperstack/v1/core/firewalls/971/update-attachments", status: 500,
+                                    remaining: 1), firstRunFinishes: false),
+    ]
+
+    /// A fault at each step: the run ends done or with a clear failure naming the step; the
+    /// firewall list is never shortened; a second run finishes with exactly one VM, one port and
+    /// one firewall write.
+    @Test(arguments: faults)
+    func aFaultAtEachStepEndsCleanlyAndASecondRunFinishes(_ fault: LaunchFault) async throws {
+        try await Self.withLaunch { l in
+            let added = await l.f.cloud.state.addFault(fault.rule)
+            let first = await l.run()
+            // The fault did fire (the rule was used up, or used).
+            let left = await l.f.cloud.state.faultRules().first { $0.id == added.id }
+            #expect(left == nil || left?.remaining != fault.rule.remaining, "\(fault): the fault never matched a request")
+            if fault.firstRunFinishes {
+                #expect(first.isDone, "\(fault): \(first.failure ?? "")")
+            } else {
+                #expect(!first.isDone, "\(fault) should stop the launch")
+                let failed = try #require(first.steps.last)
+                #expect(failed.status == .error)
+                #expect(first.failure?.isEmpty == false)
+            }
+            let records = await l.f.cloud.state.hyperstackRecords()
+            #expect(records.firewallWrites.allSatisfy { $0.detached.isEmpty }, "\(fault): a write shortened the list")
+            #expect(records.vmCreates.count == 1, "\(fault): \(records.vmCreates.count) VMs")
+            await l.f.cloud.state.clearFaults()
+            let second = await l.run()
+            #expect(second.isDone, "\(fault): \(second.failure ?? "")")
+            await Self.expectOneVMOnePortOneWrite(l.f)
+        }
+    }
 }
