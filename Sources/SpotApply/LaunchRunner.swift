@@ -144,7 +144,11 @@ public struct LaunchRunner: Sendable {
             }
             outcome.serverID = server.id
             guard let host = server.host, host.lowercased() == launch.host.lowercased() else {
-                throw StepFailure(message: "server \(server.id) (\(name)) is on \(server.host ?? "no host"), not on \(launch.host); delete the VM and launch again, or move the host's RunPod VM by hand")
+                let place = "server \(server.id) (\(name)) is on \(server.host ?? "no host"), not on \(launch.host)"
+                if configuration.launch.onWrongHost == .warn {
+                    return ("warning: \(place); going on (launch.on_wrong_host: warn)", true)
+                }
+                throw StepFailure(message: "\(place); delete the VM and launch again, or set launch.on_wrong_host: warn to accept it")
             }
             return ("server \(server.id) on \(host)", true)
 

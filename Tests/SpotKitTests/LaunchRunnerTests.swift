@@ -27,7 +27,7 @@ import SpotApply
         let reader: CloudReader
         let waits: WaitRecord
 
-        func run() async -> LaunchRunner.Outcome {
+        func run(configuration: Configuration = .defaults) async -> LaunchRunner.Outcome {
             var options = LaunchRunner.Options()
             options.attachPolicy = AttachRetryPolicy(attempts: 4, baseDelay: 1, maxDelay: 4)
             let cloud = f.cloud
@@ -40,7 +40,7 @@ import SpotApply
             let runner = LaunchRunner(hyperstack: reader.hyperstackClient!, nova: reader.novaClient, neutron: reader.neutronClient,
                                       options: options)
             let userData = LaunchPlanner.cloudInit(template: nil, vmName: planned.vmName, key: "rp_secret_runpod_key_0123")
-            return await runner.run(planned, userData: Secret(userData), configuration: .defaults)
+            return await runner.run(planned, userData: Secret(userData), configuration: configuration)
         }
     }
 
@@ -262,6 +262,30 @@ import SpotApply
             let second = await l.run()
             #expect(second.isDone, "\(fault): \(second.failure ?? "")")
             await Self.expectOneVMOnePortOneWrite(l.f)
+        }
+    }
+
+    /// A VM whose server lands on another hypervisor: the launch stops there by default
+    /// (launch.on_wrong_host: fail); with warn it goes on and says so.
+    @Test func aServerOnAnotherHypervisorStopsTheLaunchUnlessTheConfigurationSaysWarn() async throws {
+        // The VM's name names another host, so the simulator schedules it there.
+        try await Self.withLaunch(name: "CA1-ESC812-105-on-CA1-ESC812-1060") { l in
+            await l.f.cloud.state.mutate { world in
+                if let index = world.hosts.firstIndex(where: { $0.name == "CA1-ESC812-106" }) {
+                    var other = world.hosts[index]
+                    other.name = "CA1-ESC812-1060"
+                    world.hosts.append(other)
+                }
+            }
+            let stopped = await l.run()
+            #expect(!stopped.isDone)
+            #expect(stopped.steps.last?.kind == .findServer)
+            #expect(stopped.failure?.contains("not on CA1-ESC812-105") == true, "\(stopped.failure ?? "")")
+            var configuration = Configuration.defaults
+            configuration.launch.onWrongHost = .warn
+            let warned = await l.run(configuration: configuration)
+            #expect(warned.isDone, "\(warned.failure ?? "")")
+            #expect(warned.steps.first { $0.kind == .findServer }?.output.hasPrefix("warning:") == true)
         }
     }
 }

@@ -278,7 +278,14 @@ public struct LaunchSettings: Sendable, Hashable {
     /// apply time only.
     public var cloudInitTemplate: String?
     public var waitTimeoutSeconds: Int = 900
+    /// What a launch does when its server lands on another hypervisor than the host:
+    /// `fail` (the default: the launch stops, nothing more is attached) or `warn` (it goes on).
+    public var onWrongHost: WrongHostPolicy = .fail
     public init() {}
+
+    public enum WrongHostPolicy: String, Sendable, Hashable, CaseIterable {
+        case fail, warn
+    }
 }
 
 public struct SnapshotSettings: Sendable, Hashable {

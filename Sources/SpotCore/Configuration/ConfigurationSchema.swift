@@ -273,6 +273,14 @@ enum ConfigurationSchema {
             "assign_floating_ip": { n, p in if let x = r.bool(n, p) { v.assignFloatingIP = x } },
             "cloud_init_template": { n, p in if let x = r.optionalString(n, p) { v.cloudInitTemplate = x } },
             "wait_timeout_seconds": { n, p in if let x = r.int(n, p, minimum: 1) { v.waitTimeoutSeconds = x } },
+            "on_wrong_host": { n, p in
+                guard let x = r.string(n, p) else { return }
+                if let policy = LaunchSettings.WrongHostPolicy(rawValue: x) {
+                    v.onWrongHost = policy
+                } else {
+                    r.report(n, p, "expected fail or warn, found \"\(x)\"")
+                }
+            },
             "security_rules": { n, p in
                 guard let items = r.sequence(n, p) else { return }
                 var rules: [SecurityRule] = []

@@ -121,6 +121,8 @@ public enum ConfigurationWriter {
         w.line("  assign_floating_ip: \(c.launch.assignFloatingIP)")
         w.line("  cloud_init_template: \(q(c.launch.cloudInitTemplate))")
         w.line("  wait_timeout_seconds: \(c.launch.waitTimeoutSeconds)")
+        w.comment("  A server that lands on another hypervisor than its host: fail (stop the launch) or warn.")
+        w.line("  on_wrong_host: \(q(c.launch.onWrongHost.rawValue))")
         if c.launch.securityRules.isEmpty {
             w.line("  security_rules: []")
         } else {
