@@ -182,6 +182,7 @@ public enum ApplyEngine {
         // Launches to run: the file's index, the launch's index in it, its live plan, and the
         // number of the file's steps before it.
         var launchWork: [(file: Int, index: Int, planned: PlannedLaunch, stepsBefore: Int)] = []
+        var operationWork: [(file: Int, index: Int, planned: PlannedOperation, stepsBefore: Int)] = []
         let launchContext = try ChangePlanner.launchContext(repository: writer.repository, configuration: configuration, sources: sources,
                                                             needed: runnable.contains { !$0.launches.isEmpty })
         for file in runnable {
@@ -220,6 +221,11 @@ public enum ApplyEngine {
                 }
                 fileResult.launches.append(launch)
             }
+            for planned in file.operations {
+                operationWork.append((files.count, fileResult.operations.count, planned, number))
+                number += 2
+                fileResult.operations.append(OperationResult(subject: planned.request.subject, command: planned.command, file: file.path, status: .notRun))
+            }
             files.append(fileResult)
         }
         if options.dryRun {
@@ -231,7 +237,7 @@ public enum ApplyEngine {
         // The snapshot's reads that the steps do not change (servers, hypervisors, flavors, NetBox,
         // Hyperstack) run beside the steps; its aggregates are replaced by the verification's read.
         // With launches, the snapshot is read after them, so that it holds their servers.
-        let snapshotRead: Task<Result<Facts, CloudReadError>, Never>? = work.isEmpty || !launchWork.isEmpty ? nil : Task {
+        let snapshotRead: Task<Result<Facts, CloudReadError>, Never>? = work.isEmpty || !launchWork.isEmpty || !operationWork.isEmpty ? nil : Task {
             do throws(CloudReadError) {
                 return .success(try await reader.readAll())
             } catch {
@@ -315,12 +321,44 @@ public enum ApplyEngine {
         }
         await phase("launches")
 
+        // Attachments, ports and firewall attachments, one at a time, after the launches.
+        var operationRunner = OperationRunner(hyperstack: reader.hyperstackClient, nova: reader.novaClient, neutron: reader.neutronClient)
+        if let launchOptions = options.launchOptions {
+            operationRunner.sleep = launchOptions.sleep
+            operationRunner.attachPolicy = launchOptions.attachPolicy
+        }
+        for (order, item) in operationWork.enumerated() {
+            var operation = files[item.file].operations[item.index]
+            let (records, failure) = await operationRunner.run(item.planned)
+            let timestamp = ISO8601DateFormatter().string(from: clock.now())
+            for (index, record) in records.enumerated() {
+                operation.steps.append(LaunchResult.Step(record: record, number: item.stepsBefore + index + 1, logID: nil))
+                entries.append((order: 2_000_000_000 + order * 1000 + index, entry: CommandLogEntry(
+                    id: "", timestamp: timestamp, command: redactor.redact(record.command), status: record.status,
+                    executionTime: "0.0s", user: user, change: operation.file, step: item.stepsBefore + index + 1,
+                    output: redactor.redact(record.output), returnCode: record.status == .success ? 0 : 1),
+                    work: Int.min + (item.file * 10_000 + item.index), step: index))
+            }
+            if let failure {
+                operation.status = .failed
+                operation.problems.append(redactor.redact(failure))
+                report("\(operation.subject): failed: \(redactor.redact(failure))")
+            } else {
+                operation.status = records.allSatisfy(\.skipped) ? .skipped : .done
+            }
+            files[item.file].operations[item.index] = operation
+        }
+        await phase("operations")
+
         entries.sort { $0.order < $1.order }
         for index in entries.indices {
             let id = "\(result.runID)-\(index + 1)"
             entries[index].entry.id = id
             if entries[index].work >= 0 {
                 executed[entries[index].work].result.steps[entries[index].step].logID = id
+            } else if entries[index].work < Int.min / 2 {
+                let key = entries[index].work - Int.min
+                files[key / 10_000].operations[key % 10_000].steps[entries[index].step].logID = id
             } else {
                 let key = -1 - entries[index].work
                 files[key / 10_000].launches[key % 10_000].steps[entries[index].step].logID = id
@@ -364,9 +402,10 @@ public enum ApplyEngine {
         for index in files.indices {
             let hosts = files[index].hosts
             let launches = files[index].launches
-            let finishedAll = (!hosts.isEmpty || !launches.isEmpty)
+            let finishedAll = (!hosts.isEmpty || !launches.isEmpty || !files[index].operations.isEmpty)
                 && hosts.allSatisfy { $0.status == .done || $0.status == .skipped } && result.verified != false
                 && launches.allSatisfy { $0.status == .done || $0.status == .skipped }
+                && files[index].operations.allSatisfy { $0.status == .done || $0.status == .skipped }
             files[index].status = finishedAll ? .applied : .pending
             guard finishedAll, let text = texts.first(where: { $0.path == files[index].path })?.text else { continue }
             let path = files[index].path
@@ -381,6 +420,12 @@ public enum ApplyEngine {
                 AppliedOutcome.Launch(host: launch.host, vm: launch.vmName, vmID: launch.vmID, serverID: launch.serverID,
                                       status: launch.status == .done ? .done : .skipped,
                                       steps: launch.steps.map { step in
+                    AppliedOutcome.Step(command: step.record.command, status: step.record.skipped ? "skipped" : "success",
+                                        output: redactor.redact(step.record.output), logID: step.logID)
+                })
+            }, operations: files[index].operations.isEmpty ? nil : files[index].operations.map { operation in
+                AppliedOutcome.Operation(command: operation.command, status: operation.status == .done ? .done : .skipped,
+                                         steps: operation.steps.map { step in
                     AppliedOutcome.Step(command: step.record.command, status: step.record.skipped ? "skipped" : "success",
                                         output: redactor.redact(step.record.output), logID: step.logID)
                 })
@@ -561,6 +606,15 @@ public enum ApplyEngine {
             subject += counts.count == 1 ? "\(moved) to \(counts.keys.first!)" : "\(moved): " + parts.joined(separator: ", ")
         }
         if !done.isEmpty, launched > 0 { subject += "; \(launched) RunPod VM\(launched == 1 ? "" : "s") launched" }
+        let operations = result.operations.filter { $0.status == .done }.count
+        if operations > 0 {
+            let text = "\(operations) network or firewall operation\(operations == 1 ? "" : "s")"
+            if subject.hasSuffix("no host moved") {
+                subject = String(subject.dropLast("no host moved".count)) + text
+            } else {
+                subject += "; " + text
+            }
+        }
         let failed = hosts.filter { $0.status == .failed }.count + result.launches.filter { $0.status == .failed }.count
         let drifted = hosts.filter { $0.status == .drifted }.count + result.launches.filter { $0.status == .drifted }.count
         if failed > 0 { subject += "; \(failed) failed" }

@@ -67,6 +67,24 @@ public struct LaunchResult: Sendable, Hashable {
     }
 }
 
+/// What `apply` did with one attachment, port or firewall attachment of a change file.
+public struct OperationResult: Sendable, Hashable {
+    public var subject: String
+    public var command: String
+    public var file: String
+    /// `done`, `skipped` (all there already), `failed` or `notRun`.
+    public var status: HostResult.Status
+    public var steps: [LaunchResult.Step] = []
+    public var problems: [String] = []
+
+    public init(subject: String, command: String, file: String, status: HostResult.Status) {
+        self.subject = subject
+        self.command = command
+        self.file = file
+        self.status = status
+    }
+}
+
 /// What `apply` did with one change file.
 public struct FileResult: Sendable, Hashable {
     public enum Status: String, Sendable, Hashable {
@@ -87,6 +105,7 @@ public struct FileResult: Sendable, Hashable {
     /// The file's problems against the snapshot (`invalid`).
     public var problems: [ChangeProblem]
     public var launches: [LaunchResult] = []
+    public var operations: [OperationResult] = []
 }
 
 /// The outcome of one `spotctl apply`.
@@ -114,12 +133,13 @@ public struct ApplyReport: Sendable {
 
     public var hosts: [HostResult] { files.flatMap(\.hosts) }
     public var launches: [LaunchResult] { files.flatMap(\.launches) }
+    public var operations: [OperationResult] { files.flatMap(\.operations) }
 
     /// 0 all done; 1 something failed (a step, a file invalid against the snapshot, the
     /// verification); 3 nothing failed but something was refused (drift).
     public var exitCode: Int32 {
         if !runProblems.isEmpty || files.contains(where: { $0.status == .invalid }) || hosts.contains(where: { $0.status == .failed })
-            || launches.contains(where: { $0.status == .failed }) {
+            || launches.contains(where: { $0.status == .failed }) || operations.contains(where: { $0.status == .failed }) {
             return 1
         }
         if hosts.contains(where: { $0.status == .drifted }) || launches.contains(where: { $0.status == .drifted }) { return 3 }
@@ -173,6 +193,14 @@ public struct ApplyReport: Sendable {
                     lines += host.problems.map { "    \($0)" }
                 }
             }
+            for operation in file.operations {
+                switch operation.status {
+                case .done: lines.append("  done: \(operation.command)")
+                case .skipped: lines.append("  already done: \(operation.command)")
+                case .failed: lines.append("  FAILED: \(operation.command): " + operation.problems.joined(separator: "; "))
+                case .drifted, .notRun: lines.append("  \(dryRun ? "would run" : "not run"): \(operation.command)")
+                }
+            }
             for launch in file.launches {
                 switch launch.status {
                 case .done: lines.append("  \(launch.host): RunPod VM \(launch.vmName) launched (VM \(launch.vmID.map(String.init) ?? "?"))")
@@ -189,6 +217,7 @@ public struct ApplyReport: Sendable {
             }
         }
         lines += runProblems
+        let operationsFailed = operations.filter { $0.status == .failed }.count
         let launched = launches.filter { $0.status == .done || $0.status == .skipped }.count
         let launchFailed = launches.filter { $0.status == .failed }.count
         let launchDrifted = launches.filter { $0.status == .drifted }.count
@@ -211,7 +240,11 @@ public struct ApplyReport: Sendable {
         }
         if let logPath { summary += "; log \(logPath)" }
         lines.append(summary + " [\(requests) requests, \(String(format: "%.2f", seconds)) s]")
-        if failed > 0 || launchFailed > 0 || !runProblems.isEmpty {
+        if !operations.isEmpty {
+            let operationsDone = operations.filter { $0.status == .done || $0.status == .skipped }.count
+            summary += "; \(operationsDone) network or firewall operation\(operationsDone == 1 ? "" : "s") done, \(operationsFailed) failed"
+        }
+        if failed > 0 || launchFailed > 0 || operationsFailed > 0 || !runProblems.isEmpty {
             lines.append("to finish: run spotctl apply again (steps already done are skipped)")
         }
         if drifted > 0 || launchDrifted > 0 {

@@ -288,4 +288,68 @@ import SpotApply
             #expect(warned.steps.first { $0.kind == .findServer }?.output.hasPrefix("warning:") == true)
         }
     }
+
+    /// Ports, attachments and firewall attachments by hand: planned with their lines, run
+    /// idempotently by apply (a second run has nothing pending), never detaching a firewall VM.
+    @Test func portsAttachmentsAndFirewallAttachmentsRunThroughPlanAndApply() async throws {
+        try await SnapshotFixture.run(Self.scenario()) { f in
+            _ = try await f.snapshot()
+            let file = "changes/2027-01-15-network.yaml"
+            try Data("""
+            ports:
+              - network: "RunPod-Storage-Canada-1"
+                name: "ops-port-1"
+            attachments:
+              - server: "train-llm-01"
+                network: "RunPod-Storage-Canada-1"
+            firewall_attachments:
+              - firewall: 971
+                vms: [5001]
+
+            """.utf8).write(to: f.repository.root.appendingPathComponent(file))
+            let context = RunContext(environment: f.options.environment, workingDirectory: f.repository.root, identity: f.options.identity,
+                                     clock: FixedClock(Date(timeIntervalSince1970: 1_800_000_900)))
+            let plan = try await ChangePlanner.plan(repository: f.repository, files: [], refresh: false, context: context)
+            #expect(plan.problems.isEmpty, "\(plan.problems)")
+            #expect(plan.operations.map(\.command) == [
+                "openstack port create --network RunPod-Storage-Canada-1 ops-port-1",
+                "openstack server add network train-llm-01 RunPod-Storage-Canada-1",
+                "curl -X POST \(f.options.environment["HYPERSTACK_API_URL"]!)/core/firewalls/971/update-attachments -H 'api_key: sim-***cdef' -d '{\"vms\": [<current>, 5001]}'",
+            ])
+            #expect(plan.exitCode == 2)
+            var options = ApplyEngine.Options()
+            options.clientOptions = f.options.clientOptions
+            let report = try await ApplyEngine.run(repository: f.repository, options: options, context: context)
+            #expect(report.exitCode == 0, "\(report.lines)")
+            #expect(report.operations.map(\.status) == [.done, .done, .skipped])
+            let world = await f.cloud.state.world
+            #expect(world.ports.filter { $0.name == "ops-port-1" }.count == 1)
+            let attached = try #require(world.ports.first { $0.name == "train-llm-01-RunPod-Storage-Canada-1" })
+            #expect(world.servers.first { $0.name == "train-llm-01" }?.id == attached.deviceID)
+            #expect(await f.cloud.state.hyperstackRecords().firewallWrites.isEmpty, "5001 was in the firewall already: no write")
+            #expect(try f.git("log", "-1", "--format=%s").hasPrefix("apply 2027-01-15-network.yaml: 2 network or firewall operations"))
+            let again = try await ApplyEngine.run(repository: f.repository, options: options, context: context)
+            #expect(again.files.isEmpty)
+        }
+    }
+
+    @Test func byHandOperationsAreCheckedWithTheirLines() throws {
+        let plan = Planner.plan(texts: [("changes/ops.yaml", """
+        attachments:
+          - server: "no-such-server"
+            network: "net"
+          - server: "x"
+        firewall_attachments:
+          - firewall: 971
+            vms: []
+        ports:
+          - network: "net"
+            name: "p"
+            size: 3
+        """)], cloud: CloudBuilder().cloudView(), basis: .live)
+        let found = plan.problems.map { "\($0.line ?? 0): \($0.message)" }
+        #expect(found.contains("4: attachments[1]: the entry has no network: key"), "\(found)")
+        #expect(found.contains { $0.hasPrefix("11: ports[0].size: unknown key \"size\"") }, "\(found)")
+        #expect(plan.exitCode == 1)
+    }
 }

@@ -2,7 +2,7 @@
 /// `changes/applied/<name>.outcome.json` (docs/change-files.md). The site's changes page, `serve`
 /// and people read it.
 public struct AppliedOutcome: Sendable, Hashable, Codable {
-    /// 1.1 added `launches` (absent from a file without any).
+    /// 1.1 added `launches` and `operations` (absent from a file without any).
     public static let formatVersion = "1.1"
     /// The suffix added to the change file's name.
     public static let suffix = ".outcome.json"
@@ -79,6 +79,19 @@ public struct AppliedOutcome: Sendable, Hashable, Codable {
         }
     }
 
+    /// One attachment, port or firewall attachment of the file.
+    public struct Operation: Sendable, Hashable, Codable {
+        public var command: String
+        public var status: Host.Status
+        public var steps: [Step]
+
+        public init(command: String, status: Host.Status, steps: [Step]) {
+            self.command = command
+            self.status = status
+            self.steps = steps
+        }
+    }
+
     public var formatVersion: String
     /// The change file's path when it was pending (`changes/<name>`).
     public var change: String
@@ -92,8 +105,11 @@ public struct AppliedOutcome: Sendable, Hashable, Codable {
     public var hosts: [Host]
     /// The file's launches; nil (and not written) for a file without any.
     public var launches: [Launch]?
+    /// The file's attachments, ports and firewall attachments; nil (and not written) without any.
+    public var operations: [Operation]?
 
-    public init(change: String, reason: String?, appliedAt: String, run: String, user: String, hosts: [Host], launches: [Launch]? = nil) {
+    public init(change: String, reason: String?, appliedAt: String, run: String, user: String, hosts: [Host], launches: [Launch]? = nil,
+                operations: [Operation]? = nil) {
         self.formatVersion = AppliedOutcome.formatVersion
         self.change = change
         self.reason = reason
@@ -102,10 +118,11 @@ public struct AppliedOutcome: Sendable, Hashable, Codable {
         self.user = user
         self.hosts = hosts
         self.launches = launches
+        self.operations = operations
     }
 
     enum CodingKeys: String, CodingKey {
-        case change, reason, run, user, hosts, launches
+        case change, reason, run, user, hosts, launches, operations
         case formatVersion = "format_version"
         case appliedAt = "applied_at"
     }

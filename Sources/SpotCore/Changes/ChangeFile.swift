@@ -106,12 +106,16 @@ public struct ChangeFile: Sendable, Hashable {
     public var reason: String?
     public var migrations: [MigrationRequest]
     public var launches: [LaunchRequest]
+    /// Attachments, ports and firewall attachments, in file order.
+    public var operations: [OperationRequest]
 
-    public init(path: String, reason: String? = nil, migrations: [MigrationRequest] = [], launches: [LaunchRequest] = []) {
+    public init(path: String, reason: String? = nil, migrations: [MigrationRequest] = [], launches: [LaunchRequest] = [],
+                operations: [OperationRequest] = []) {
         self.path = path
         self.reason = reason
         self.migrations = migrations
         self.launches = launches
+        self.operations = operations
     }
 
     /// The file's name without its folder (`2026-12-02-move-to-spot.yaml`).
@@ -124,9 +128,6 @@ public struct ChangeFile: Sendable, Hashable {
 /// line and column: bad YAML, an empty file, an unknown key (with the nearest known one), a value
 /// of the wrong kind, a missing `host` or `to`. A file with a problem yields no entries to run.
 public enum ChangeFileParser {
-    /// `attachments`, `ports` and `firewall_attachments` are documented kinds whose execution
-    /// arrives later; naming them is an error that says so, never a silent skip.
-    static let laterKinds = ["attachments", "ports", "firewall_attachments"]
 
     public static func parse(path: String, text: String) -> (file: ChangeFile?, problems: [ChangeProblem]) {
         let reader = YAMLReader(file: path)
@@ -180,15 +181,19 @@ public enum ChangeFileParser {
                 }
             },
         ]
-        for kind in laterKinds {
+        for kind in ["attachments", "ports", "firewall_attachments"] {
             handlers[kind] = { node, key in
                 sawKind = true
-                reader.report(node, key, "\(kind) are not run by this version of spotctl yet; move them to a file of their own and keep it out of changes/ until they are")
+                guard let items = reader.sequence(node, key) else { return }
+                if items.isEmpty { reader.report(node, key, "the list is empty") }
+                for (index, item) in items.enumerated() {
+                    if let request = operation(kind, item, "\(key)[\(index)]", reader) { file.operations.append(request) }
+                }
             }
         }
         reader.mapping(root, "", handlers)
         if !sawKind, reader.diagnostics.isEmpty {
-            reader.report(root, "", "the file names no change: expected a migrations: or launches: list")
+            reader.report(root, "", "the file names no change: expected a migrations:, launches:, attachments:, ports: or firewall_attachments: list")
         }
         let found = problems()
         return found.isEmpty ? (file, []) : (nil, found)
@@ -236,6 +241,44 @@ public enum ChangeFileParser {
         guard let host, let image else { return nil }
         return LaunchRequest(host: host.0, image: image.0, flavor: flavor?.0, name: name, position: position(node),
                              hostPosition: host.1, imagePosition: image.1, flavorPosition: flavor?.1)
+    }
+
+    private static func operation(_ kind: String, _ node: Node, _ path: String, _ reader: YAMLReader) -> OperationRequest? {
+        var texts: [String: String] = [:]
+        var firewall: Int?
+        var vms: [Int] = []
+        let before = reader.diagnostics.count
+        var handlers: [String: (Node, String) -> Void] = [:]
+        let keys: [String]
+        switch kind {
+        case "attachments": keys = ["server", "network"]
+        case "ports": keys = ["network", "name"]
+        default: keys = []
+        }
+        for key in keys {
+            handlers[key] = { n, p in if let value = reader.string(n, p) { texts[key] = value } }
+        }
+        if kind == "firewall_attachments" {
+            handlers["firewall"] = { n, p in firewall = reader.int(n, p, minimum: 1) }
+            handlers["vms"] = { n, p in
+                guard let items = reader.sequence(n, p) else { return }
+                for (index, item) in items.enumerated() {
+                    if let id = reader.int(item, "\(p)[\(index)]", minimum: 1) { vms.append(id) }
+                }
+            }
+        }
+        reader.mapping(node, path, handlers)
+        guard reader.diagnostics.count == before else { return nil }
+        if case .mapping = node {} else { return nil }
+        let required = kind == "firewall_attachments" ? ["firewall", "vms"] : keys
+        let have = Set(texts.keys).union(firewall == nil ? [] : ["firewall"]).union(kind == "firewall_attachments" ? ["vms"] : [])
+        for key in required where !have.contains(key) { reader.report(node, path, "the entry has no \(key): key") }
+        guard reader.diagnostics.count == before else { return nil }
+        switch kind {
+        case "attachments": return OperationRequest(kind: .attachment(server: texts["server"]!, network: texts["network"]!), position: position(node))
+        case "ports": return OperationRequest(kind: .port(network: texts["network"]!, name: texts["name"]!), position: position(node))
+        default: return OperationRequest(kind: .firewall(id: firewall!, vms: vms), position: position(node))
+        }
     }
 
     private static func position(_ node: Node) -> SourcePosition {

@@ -93,25 +93,31 @@ public struct FilePlan: Sendable, Hashable {
     public var reason: String?
     public var migrations: [PlannedMigration]
     public var launches: [PlannedLaunch]
+    /// Attachments, ports and firewall attachments.
+    public var operations: [PlannedOperation]
     /// Problems of the file itself (bad YAML, unknown keys, an empty file).
     public var problems: [ChangeProblem]
 
     public init(path: String, reason: String? = nil, migrations: [PlannedMigration] = [], launches: [PlannedLaunch] = [],
-                problems: [ChangeProblem] = []) {
+                operations: [PlannedOperation] = [], problems: [ChangeProblem] = []) {
         self.path = path
         self.reason = reason
         self.migrations = migrations
         self.launches = launches
+        self.operations = operations
         self.problems = problems
     }
 
-    public var isValid: Bool {
-        problems.isEmpty && migrations.allSatisfy { $0.problems.isEmpty } && launches.allSatisfy { $0.problems.isEmpty }
-    }
+    public var isValid: Bool { allProblems.isEmpty }
 
     /// Every problem of the file: its own, then its entries' in file order.
     public var allProblems: [ChangeProblem] {
-        problems + migrations.flatMap(\.problems) + launches.flatMap(\.problems)
+        problems + migrations.flatMap(\.problems) + launches.flatMap(\.problems) + operations.flatMap(\.problems)
+    }
+
+    /// Every warning of the file's entries.
+    public var allWarnings: [ChangeProblem] {
+        migrations.flatMap(\.warnings) + launches.flatMap(\.warnings) + operations.flatMap(\.warnings)
     }
 }
 
@@ -138,7 +144,8 @@ public struct Plan: Sendable, Hashable {
     /// Every error, file problems first, in file order.
     public var problems: [ChangeProblem] { files.flatMap(\.allProblems) }
 
-    public var warnings: [ChangeProblem] { files.flatMap { $0.migrations.flatMap(\.warnings) + $0.launches.flatMap(\.warnings) } }
+    public var warnings: [ChangeProblem] { files.flatMap(\.allWarnings) }
+    public var operations: [PlannedOperation] { files.flatMap(\.operations) }
 
     /// Hosts with steps to run.
     public var moves: [PlannedMigration] { migrations.filter { $0.outcome == .move } }
@@ -146,7 +153,7 @@ public struct Plan: Sendable, Hashable {
     /// `plan`'s exit status: 1 invalid, 2 changes to apply, 0 nothing to do.
     public var exitCode: Int32 {
         if !problems.isEmpty { return 1 }
-        return moves.isEmpty && launches.isEmpty ? 0 : 2
+        return moves.isEmpty && launches.isEmpty && operations.isEmpty ? 0 : 2
     }
 
     /// `3 hosts to move: 2 to spot, 1 to Contract-L40-Customer1; 0 problems`.
@@ -161,6 +168,8 @@ public struct Plan: Sendable, Hashable {
         if noops > 0 { text += "; \(noops) already in place" }
         let launches = self.launches.filter(\.isValid).count
         if launches > 0 { text += "; \(launches) RunPod launch\(launches == 1 ? "" : "es")" }
+        let operations = self.operations.filter(\.isValid).count
+        if operations > 0 { text += "; \(operations) network or firewall operation\(operations == 1 ? "" : "s")" }
         let problems = self.problems.count
         text += "; \(problems) problem\(problems == 1 ? "" : "s")"
         let warnings = self.warnings.count

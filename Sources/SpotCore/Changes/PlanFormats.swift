@@ -57,6 +57,10 @@ extension Plan {
                 }
                 for problem in launch.problems + launch.warnings { out += "      \(problem)\n" }
             }
+            for operation in file.operations {
+                out += "  \(operation.isValid ? "run      " : "invalid  ") \(operation.command)\n"
+                for problem in operation.problems + operation.warnings { out += "      \(problem)\n" }
+            }
         }
         out += "\n\(summaryLine)\n"
         return out
@@ -85,9 +89,19 @@ extension Plan {
         if head.count > limit - 1_000 { head = markdownHead(compact: true) }
         if head.count > limit - 1_000 { head = markdownHead(compact: true, budget: limit - 1_000) }
         var body = ""
-        for file in files where !file.migrations.isEmpty || !file.launches.isEmpty {
+        for file in files where !file.migrations.isEmpty || !file.launches.isEmpty || !file.operations.isEmpty {
             var section = "\n### `\(code(file.path))`\n\n"
             if let reason = file.reason { section += "\(markdownEscape(reason))\n\n" }
+            if !file.operations.isEmpty {
+                section += "<details><summary>Network and firewall operations (\(file.operations.count))</summary>\n\n```sh\n"
+                section += file.operations.map { fenced($0.command) }.joined(separator: "\n")
+                section += "\n```\n\n</details>\n"
+                if file.migrations.isEmpty && file.launches.isEmpty {
+                    body += section
+                    continue
+                }
+                section += "\n"
+            }
             if !file.launches.isEmpty {
                 section += "| RunPod launch | VM | flavor | image | environment |\n| --- | --- | --- | --- | --- |\n"
                 for launch in file.launches {
@@ -258,6 +272,10 @@ extension Plan {
                         "warnings": l.warnings.map(problem),
                     ]
                 },
+                "operations": file.operations.map { o -> [String: Any] in
+                    ["command": o.command, "valid": o.isValid, "line": o.request.position.line,
+                     "problems": o.problems.map(problem), "warnings": o.warnings.map(problem)]
+                },
                 "migrations": file.migrations.map { m -> [String: Any] in
                     [
                         "host": m.host,
@@ -289,6 +307,7 @@ extension Plan {
                 "hosts_to_move": moves.count,
                 "already_in_place": migrations.filter { $0.outcome == .noop }.count,
                 "launches": launches.filter(\.isValid).count,
+                "operations": operations.filter(\.isValid).count,
                 "problems": problems.count,
                 "warnings": warnings.count,
                 "exit_code": Int(exitCode),

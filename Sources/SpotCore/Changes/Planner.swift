@@ -81,6 +81,9 @@ public enum Planner {
                 }
                 filePlan.launches.append(planned)
             }
+            for request in file.operations {
+                filePlan.operations.append(PlannedOperation.plan(request, file: file.path, cloud: cloud, launch: launch))
+            }
             plans.append(filePlan)
         }
         return Plan(basis: basis, files: plans)
