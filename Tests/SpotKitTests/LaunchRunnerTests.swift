@@ -49,10 +49,11 @@ import SpotApply
         func add(_ value: Double) { values.append(value) }
     }
 
-    static func withLaunch(name: String? = nil, _ body: (Launch) async throws -> Void) async throws {
+    static func withLaunch(name: String? = nil, hyperstackTimeout: Int? = nil, _ body: (Launch) async throws -> Void) async throws {
         try await SnapshotFixture.run(scenario()) { f in
             _ = try await f.snapshot()
-            let configuration = try f.repository.loadConfiguration()
+            var configuration = try f.repository.loadConfiguration()
+            if let hyperstackTimeout { configuration.hyperstack.timeoutSeconds = hyperstackTimeout }
             let facts = try await RepositoryReader(repository: f.repository).facts(at: "HEAD")
             let view = CloudView(facts: facts, configuration: configuration)
             let request = LaunchRequest(host: host, image: "RunPod Ubuntu 22.04", name: name)
@@ -351,5 +352,17 @@ import SpotApply
         #expect(found.contains("4: attachments[1]: the entry has no network: key"), "\(found)")
         #expect(found.contains { $0.hasPrefix("11: ports[0].size: unknown key \"size\"") }, "\(found)")
         #expect(plan.exitCode == 1)
+    }
+
+    /// The create times out after Hyperstack made the VM (its answer comes after the client's
+    /// deadline): the client reads back by exact name instead of sending the POST again.
+    @Test func aCreateThatTimesOutAfterTheVMWasMadeIsReadBackNotRepeated() async throws {
+        try await Self.withLaunch(hyperstackTimeout: 1) { l in
+            _ = await l.f.cloud.state.addFault(FaultRule(service: "hyperstack", method: "POST", path: Self.vmPath, latencyMS: 2_500,
+                                                         after: true, remaining: 1))
+            let outcome = await l.run()
+            #expect(outcome.isDone, "\(outcome.failure ?? "")")
+            await Self.expectOneVMOnePortOneWrite(l.f)
+        }
     }
 }
