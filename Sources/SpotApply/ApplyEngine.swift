@@ -251,7 +251,7 @@ public enum ApplyEngine {
         let clock = context.clock
         let limit = max(1, configuration.apply.concurrency)
         let workItems = work
-        var entries: [(order: Int, entry: CommandLogEntry, work: Int, step: Int)] = []
+        var entries: [(order: Int, entry: CommandLogEntry, owner: LogOwner, step: Int)] = []
         let finished: [(Int, HostResult, [PendingEntry])] = await withTaskGroup(of: (Int, HostResult, [PendingEntry]).self) { group in
             var next = 0
             var out: [(Int, HostResult, [PendingEntry])] = []
@@ -279,7 +279,7 @@ public enum ApplyEngine {
                 entries.append((order: index * 1000 + each.stepIndex, entry: CommandLogEntry(
                     id: "", timestamp: each.timestamp, command: redactor.redact(each.command), status: each.status,
                     executionTime: each.executionTime, user: user, change: host.file, step: each.number,
-                    output: each.output.map(redactor.redact), returnCode: each.status == .success ? 0 : 1), work: index, step: each.stepIndex))
+                    output: each.output.map(redactor.redact), returnCode: each.status == .success ? 0 : 1), owner: .migration(index), step: each.stepIndex))
             }
         }
         await phase("steps")
@@ -308,7 +308,7 @@ public enum ApplyEngine {
                     id: "", timestamp: timestamp, command: redactor.redact(record.command), status: record.status,
                     executionTime: "0.0s", user: user, change: launch.file, step: item.stepsBefore + index + 1,
                     output: redactor.redact(record.output), returnCode: record.status == .success ? 0 : 1),
-                    work: -1 - (item.file * 10_000 + item.index), step: index))
+                    owner: .launch(file: item.file, index: item.index), step: index))
             }
             if let failure = outcome.failure {
                 launch.status = .failed
@@ -337,7 +337,7 @@ public enum ApplyEngine {
                     id: "", timestamp: timestamp, command: redactor.redact(record.command), status: record.status,
                     executionTime: "0.0s", user: user, change: operation.file, step: item.stepsBefore + index + 1,
                     output: redactor.redact(record.output), returnCode: record.status == .success ? 0 : 1),
-                    work: Int.min + (item.file * 10_000 + item.index), step: index))
+                    owner: .operation(file: item.file, index: item.index), step: index))
             }
             if let failure {
                 operation.status = .failed
@@ -354,14 +354,13 @@ public enum ApplyEngine {
         for index in entries.indices {
             let id = "\(result.runID)-\(index + 1)"
             entries[index].entry.id = id
-            if entries[index].work >= 0 {
-                executed[entries[index].work].result.steps[entries[index].step].logID = id
-            } else if entries[index].work < Int.min / 2 {
-                let key = entries[index].work - Int.min
-                files[key / 10_000].operations[key % 10_000].steps[entries[index].step].logID = id
-            } else {
-                let key = -1 - entries[index].work
-                files[key / 10_000].launches[key % 10_000].steps[entries[index].step].logID = id
+            switch entries[index].owner {
+            case .migration(let work):
+                executed[work].result.steps[entries[index].step].logID = id
+            case .launch(let file, let launch):
+                files[file].launches[launch].steps[entries[index].step].logID = id
+            case .operation(let file, let operation):
+                files[file].operations[operation].steps[entries[index].step].logID = id
             }
         }
 
@@ -505,6 +504,13 @@ public enum ApplyEngine {
     }
 
     // MARK: one host
+
+    /// Whose step a command log entry is, to give the step its entry's id.
+    enum LogOwner {
+        case migration(Int)
+        case launch(file: Int, index: Int)
+        case operation(file: Int, index: Int)
+    }
 
     struct HostWork: Sendable {
         var fileIndex: Int
