@@ -365,4 +365,42 @@ import SpotApply
             await Self.expectOneVMOnePortOneWrite(l.f)
         }
     }
+
+    /// The same faults through `spotctl apply` itself: each run ends with exit 0, or exit 1 and a
+    /// report naming the failed step and saying to run apply again; the second apply finishes
+    /// with exactly one VM, one port and one firewall write, and the file in changes/applied/.
+    @Test(arguments: faults)
+    func aFaultAtEachStepThroughApplyEndsWithAClearReportAndASecondApplyFinishes(_ fault: LaunchFault) async throws {
+        try await SnapshotFixture.run(Self.scenario()) { f in
+            _ = try await f.snapshot()
+            try Data("launches:\n  - host: \"\(Self.host)\"\n    image: \"RunPod Ubuntu 22.04\"\n".utf8)
+                .write(to: f.repository.changesDirectory.appendingPathComponent("2027-01-15-launch.yaml"))
+            var options = ApplyEngine.Options()
+            options.clientOptions = f.options.clientOptions
+            var launch = LaunchRunner.Options()
+            let cloud = f.cloud
+            launch.sleep = { seconds in await cloud.state.advanceClock(by: seconds) }
+            launch.attachPolicy = AttachRetryPolicy(attempts: 4, baseDelay: 1, maxDelay: 4)
+            options.launchOptions = launch
+            let context = RunContext(environment: f.options.environment, workingDirectory: f.repository.root, identity: f.options.identity,
+                                     clock: FixedClock(Date(timeIntervalSince1970: 1_800_000_900)))
+            _ = await f.cloud.state.addFault(fault.rule)
+            let first = try await ApplyEngine.run(repository: f.repository, options: options, context: context)
+            let text = first.lines.joined(separator: "\n")
+            if fault.firstRunFinishes {
+                #expect(first.exitCode == 0, "\(fault): \(text)")
+            } else {
+                #expect(first.exitCode == 1, "\(fault): \(text)")
+                #expect(text.contains("FAILED"), "\(fault): \(text)")
+                #expect(text.contains("to finish: run spotctl apply again"), "\(fault): \(text)")
+                #expect(FileManager.default.fileExists(atPath: f.repository.changesDirectory.appendingPathComponent("2027-01-15-launch.yaml").path))
+            }
+            #expect(await f.cloud.state.hyperstackRecords().firewallWrites.allSatisfy { $0.detached.isEmpty })
+            await f.cloud.state.clearFaults()
+            let second = try await ApplyEngine.run(repository: f.repository, options: options, context: context)
+            #expect(second.exitCode == 0, "\(fault): \(second.lines)")
+            #expect(FileManager.default.fileExists(atPath: f.repository.root.appendingPathComponent("changes/applied/2027-01-15-launch.yaml").path))
+            await Self.expectOneVMOnePortOneWrite(f)
+        }
+    }
 }
