@@ -221,9 +221,11 @@ public enum ApplyEngine {
                 }
                 fileResult.launches.append(launch)
             }
-            for planned in file.operations {
+            for var planned in file.operations {
+                // The command as this run's Hyperstack URL and key give it (the key masked).
+                planned.command = planned.request.command(hyperstackURL: launchContext.hyperstackURL, hyperstackKey: launchContext.hyperstackKey)
                 operationWork.append((files.count, fileResult.operations.count, planned, number))
-                number += 2
+                if case .attachment = planned.request.kind { number += 2 } else { number += 1 }
                 fileResult.operations.append(OperationResult(subject: planned.request.subject, command: planned.command, file: file.path, status: .notRun))
             }
             files.append(fileResult)
@@ -276,7 +278,7 @@ public enum ApplyEngine {
         for (index, host, pending) in finished {
             executed[index].result = host
             for each in pending {
-                entries.append((order: index * 1000 + each.stepIndex, entry: CommandLogEntry(
+                entries.append((order: executed[index].fileIndex * 1_000_000 + each.number, entry: CommandLogEntry(
                     id: "", timestamp: each.timestamp, command: redactor.redact(each.command), status: each.status,
                     executionTime: each.executionTime, user: user, change: host.file, step: each.number,
                     output: each.output.map(redactor.redact), returnCode: each.status == .success ? 0 : 1), owner: .migration(index), step: each.stepIndex))
@@ -285,13 +287,15 @@ public enum ApplyEngine {
         await phase("steps")
 
         // The launches, one at a time, after the migrations (docs/apply.md).
-        for (order, item) in launchWork.enumerated() {
+        let formatter = ISO8601DateFormatter()
+        for item in launchWork {
             var launch = files[item.file].launches[item.index]
             let planned = item.planned
             let outcome: LaunchRunner.Outcome
             if let key = sources.runPodKey, let hyperstack = reader.hyperstackClient {
                 var runnerOptions = options.launchOptions ?? LaunchRunner.Options()
                 runnerOptions.waitTimeout = Double(configuration.launch.waitTimeoutSeconds)
+                runnerOptions.now = { clock.now() }
                 let runner = LaunchRunner(hyperstack: hyperstack, nova: reader.novaClient, neutron: reader.neutronClient, options: runnerOptions)
                 let userData = Secret(LaunchPlanner.cloudInit(template: launchContext.cloudInitTemplate, vmName: planned.vmName, key: key.reveal))
                 outcome = await runner.run(planned, userData: userData, configuration: configuration)
@@ -301,12 +305,11 @@ public enum ApplyEngine {
             }
             launch.vmID = outcome.vmID
             launch.serverID = outcome.serverID
-            let timestamp = ISO8601DateFormatter().string(from: clock.now())
             for (index, record) in outcome.steps.enumerated() {
                 launch.steps.append(LaunchResult.Step(record: record, number: item.stepsBefore + index + 1, logID: nil))
-                entries.append((order: 1_000_000_000 + order * 1000 + index, entry: CommandLogEntry(
-                    id: "", timestamp: timestamp, command: redactor.redact(record.command), status: record.status,
-                    executionTime: "0.0s", user: user, change: launch.file, step: item.stepsBefore + index + 1,
+                entries.append((order: item.file * 1_000_000 + item.stepsBefore + index + 1, entry: CommandLogEntry(
+                    id: "", timestamp: formatter.string(from: record.started), command: redactor.redact(record.command), status: record.status,
+                    executionTime: String(format: "%.1fs", record.seconds), user: user, change: launch.file, step: item.stepsBefore + index + 1,
                     output: redactor.redact(record.output), returnCode: record.status == .success ? 0 : 1),
                     owner: .launch(file: item.file, index: item.index), step: index))
             }
@@ -315,7 +318,8 @@ public enum ApplyEngine {
                 launch.problems.append(redactor.redact(failure))
                 report("\(launch.host): launch failed: \(redactor.redact(failure))")
             } else {
-                launch.status = outcome.steps.allSatisfy(\.skipped) ? .skipped : .done
+                // Skipped: every step that changes something found it done (finding the server is a read).
+                launch.status = outcome.steps.filter { $0.kind != .findServer }.allSatisfy(\.skipped) ? .skipped : .done
             }
             files[item.file].launches[item.index] = launch
         }
@@ -327,15 +331,15 @@ public enum ApplyEngine {
             operationRunner.sleep = launchOptions.sleep
             operationRunner.attachPolicy = launchOptions.attachPolicy
         }
-        for (order, item) in operationWork.enumerated() {
+        operationRunner.now = { clock.now() }
+        for item in operationWork {
             var operation = files[item.file].operations[item.index]
             let (records, failure) = await operationRunner.run(item.planned)
-            let timestamp = ISO8601DateFormatter().string(from: clock.now())
             for (index, record) in records.enumerated() {
                 operation.steps.append(LaunchResult.Step(record: record, number: item.stepsBefore + index + 1, logID: nil))
-                entries.append((order: 2_000_000_000 + order * 1000 + index, entry: CommandLogEntry(
-                    id: "", timestamp: timestamp, command: redactor.redact(record.command), status: record.status,
-                    executionTime: "0.0s", user: user, change: operation.file, step: item.stepsBefore + index + 1,
+                entries.append((order: item.file * 1_000_000 + item.stepsBefore + index + 1, entry: CommandLogEntry(
+                    id: "", timestamp: formatter.string(from: record.started), command: redactor.redact(record.command), status: record.status,
+                    executionTime: String(format: "%.1fs", record.seconds), user: user, change: operation.file, step: item.stepsBefore + index + 1,
                     output: redactor.redact(record.output), returnCode: record.status == .success ? 0 : 1),
                     owner: .operation(file: item.file, index: item.index), step: index))
             }
@@ -622,6 +626,7 @@ public enum ApplyEngine {
             }
         }
         let failed = hosts.filter { $0.status == .failed }.count + result.launches.filter { $0.status == .failed }.count
+            + result.operations.filter { $0.status == .failed }.count
         let drifted = hosts.filter { $0.status == .drifted }.count + result.launches.filter { $0.status == .drifted }.count
         if failed > 0 { subject += "; \(failed) failed" }
         if drifted > 0 { subject += "; \(drifted) drifted" }
@@ -631,6 +636,9 @@ public enum ApplyEngine {
         }
         for launch in result.launches where launch.status != .notRun {
             body.append("\(launch.host): RunPod VM \(launch.vmName) \(launch.status.rawValue)" + (launch.vmID.map { " (VM \($0))" } ?? ""))
+        }
+        for operation in result.operations where operation.status != .notRun {
+            body.append("\(operation.command): \(operation.status.rawValue)")
         }
         if let log = result.logPath { body.append("command log: \(log)") }
         return subject + "\n\n" + body.joined(separator: "\n") + "\n"

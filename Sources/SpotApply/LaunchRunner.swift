@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import SpotClients
 public import SpotCore
 
@@ -32,6 +32,8 @@ public struct LaunchRunner: Sendable {
         public var sleep: @Sendable (Double) async -> Void = { seconds in
             _ = try? await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1_000_000_000))
         }
+        /// The time of day a step starts, for its log entry (apply passes its run's clock).
+        public var now: @Sendable () -> Date = { Date() }
         public init() {}
     }
 
@@ -44,6 +46,9 @@ public struct LaunchRunner: Sendable {
         public var output: String
         /// True when the step found its effect already there and did nothing.
         public var skipped: Bool
+        /// When it started, and how long it took (waits included).
+        public var started: Date = Date(timeIntervalSince1970: 0)
+        public var seconds: Double = 0
     }
 
     public struct Outcome: Sendable, Hashable {
@@ -72,17 +77,27 @@ public struct LaunchRunner: Sendable {
         var outcome = Outcome(vmID: nil, serverID: nil, steps: [], failure: nil)
         var portID: String?
         for step in launch.steps {
+            let started = options.now()
+            let clock = ContinuousClock.now
             do throws(StepFailure) {
                 let (output, skipped) = try await perform(step.kind, launch, userData, configuration, &outcome, &portID)
-                outcome.steps.append(StepRecord(kind: step.kind, command: step.command, status: .success, output: output, skipped: skipped))
+                outcome.steps.append(StepRecord(kind: step.kind, command: step.command, status: .success, output: output, skipped: skipped,
+                                                started: started, seconds: Self.seconds(since: clock)))
             } catch {
                 outcome.steps.append(StepRecord(kind: step.kind, command: step.command, status: error.timedOut ? .timeout : .error,
-                                                output: error.message, skipped: false))
+                                                output: error.message, skipped: false, started: started,
+                                                seconds: Self.seconds(since: clock)))
                 outcome.failure = "\(step.summary): \(error.message)"
                 return outcome
             }
         }
         return outcome
+    }
+
+    /// Seconds of the monotonic clock since `start`.
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 
     private func perform(_ kind: LaunchStep.Kind, _ launch: PlannedLaunch, _ userData: Secret, _ configuration: Configuration,
@@ -146,11 +161,11 @@ public struct LaunchRunner: Sendable {
             guard let host = server.host, host.lowercased() == launch.host.lowercased() else {
                 let place = "server \(server.id) (\(name)) is on \(server.host ?? "no host"), not on \(launch.host)"
                 if configuration.launch.onWrongHost == .warn {
-                    return ("warning: \(place); going on (launch.on_wrong_host: warn)", true)
+                    return ("warning: \(place); going on (launch.on_wrong_host: warn)", false)
                 }
                 throw StepFailure(message: "\(place); delete the VM and launch again, or set launch.on_wrong_host: warn to accept it")
             }
-            return ("server \(server.id) on \(host)", true)
+            return ("server \(server.id) on \(host)", false)
 
         case .createPort:
             guard let networkName = launch.storageNetwork else { return ("no storage network configured", true) }

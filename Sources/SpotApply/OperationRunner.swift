@@ -1,3 +1,4 @@
+public import Foundation
 public import SpotClients
 public import SpotCore
 
@@ -14,6 +15,8 @@ public struct OperationRunner: Sendable {
     public var sleep: @Sendable (Double) async -> Void = { seconds in
         _ = try? await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1_000_000_000))
     }
+    /// The time of day a step starts, for its log entry (apply passes its run's clock).
+    public var now: @Sendable () -> Date = { Date() }
 
     public init(hyperstack: HyperstackClient?, nova: NovaClient, neutron: NeutronClient) {
         self.hyperstack = hyperstack
@@ -26,8 +29,13 @@ public struct OperationRunner: Sendable {
     /// The steps as they went, and why it stopped (nil when done).
     public func run(_ operation: PlannedOperation) async -> (steps: [LaunchRunner.StepRecord], failure: String?) {
         var steps: [LaunchRunner.StepRecord] = []
+        var started = now()
+        var clock = ContinuousClock.now
         func record(_ kind: LaunchStep.Kind, _ output: String, skipped: Bool, status: CommandLogEntry.Status = .success) {
-            steps.append(LaunchRunner.StepRecord(kind: kind, command: operation.command, status: status, output: output, skipped: skipped))
+            steps.append(LaunchRunner.StepRecord(kind: kind, command: operation.command, status: status, output: output, skipped: skipped,
+                                                 started: started, seconds: LaunchRunner.seconds(since: clock)))
+            started = now()
+            clock = ContinuousClock.now
         }
         do throws(Failure) {
             switch operation.request.kind {

@@ -145,7 +145,13 @@ public enum ChangePlanner {
         context.hyperstackKey = sources?.hyperstack.credentials?.key.reveal
         context.runpodKey = sources?.runPodKey?.reveal
         if needed, let template = configuration.launch.cloudInitTemplate {
-            let url = repository.root.appendingPathComponent(template)
+            let url = repository.root.appendingPathComponent(template).standardizedFileURL
+            let root = repository.root.standardizedFileURL.path
+            guard !template.hasPrefix("/"), url.path.hasPrefix(root + "/") else {
+                throw SpotError("the cloud-init template \(template) (launch.cloud_init_template) is outside the repository",
+                                hint: "name a file in the repository, relative to its root",
+                                at: .init(file: OperationsRepository.configurationFileName))
+            }
             guard SafeFile.kind(at: url.path) == .regular, let data = FileManager.default.contents(atPath: url.path),
                   let text = String(data: data, encoding: .utf8) else {
                 throw SpotError("cannot read the cloud-init template \(template) (launch.cloud_init_template)",

@@ -130,8 +130,23 @@ import TestSupport
     }
 
     @Test func keysAreMaskedToTheirEnds() {
-        #expect(LaunchPlanner.mask("abcdefghijklmnop") == "abcd***mnop")
+        #expect(LaunchPlanner.mask("abcdefghijklmnopqrst") == "abcd***qrst")
+        // A short key shows nothing: four and four of it would be most of it.
+        #expect(LaunchPlanner.mask("abcdefghijklmnop") == "***")
         #expect(LaunchPlanner.mask("short") == "***")
         #expect(LaunchPlanner.mask(nil) == "***")
+    }
+}
+
+/// A host moved and launched in one run is refused: the launch was checked against where the host
+/// is now, and the move runs first (found in review).
+@Suite struct MoveAndLaunchTests {
+    @Test func aHostMovedAndLaunchedInOneRunIsRefused() {
+        let plan = Planner.plan(texts: [
+            ("changes/1-move.yaml", "migrations:\n  - host: \"CA1-L40-10\"\n    to: \"spot\"\n"),
+            ("changes/2-launch.yaml", "launches:\n  - host: \"CA1-L40-10\"\n    image: \"RunPod Ubuntu 22.04\"\n"),
+        ], cloud: LaunchPlannerTests.cloud().cloudView(), basis: .live, launch: LaunchContext(catalog: LaunchPlannerTests.catalog))
+        #expect(plan.problems.map(\.message) == ["the host is also moved by changes/1-move.yaml:2 in this run; a launch is checked against where the host is now"])
+        #expect(plan.problems.first?.file == "changes/2-launch.yaml")
     }
 }

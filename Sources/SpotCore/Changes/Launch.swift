@@ -123,9 +123,10 @@ public enum LaunchPlanner {
 
     """
 
-    /// `abcd***wxyz`: the first and last four characters of a key of 12 or more, else `***`.
+    /// `abcd***wxyz`: the first and last four characters of a key of 20 or more (so at most two
+    /// fifths of it show), else `***`.
     public static func mask(_ key: String?) -> String {
-        guard let key, key.count >= 12 else { return "***" }
+        guard let key, key.count >= 20 else { return "***" }
         return "\(key.prefix(4))***\(key.suffix(4))"
     }
 

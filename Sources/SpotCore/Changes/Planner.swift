@@ -86,6 +86,18 @@ public enum Planner {
             }
             plans.append(filePlan)
         }
+        // A host moved and launched in the same run: the launch was checked against where the
+        // host is now, and the move runs first. Refused: move it, then launch in a later change.
+        for fileIndex in plans.indices {
+            for launchIndex in plans[fileIndex].launches.indices {
+                let launch = plans[fileIndex].launches[launchIndex]
+                guard let moved = seen[launch.host.lowercased()] else { continue }
+                plans[fileIndex].launches[launchIndex].problems.append(
+                    problem(launch.file, launch.request.hostPosition, launch.host,
+                            "the host is also moved by \(moved.file):\(moved.line) in this run; a launch is checked against where the host is now",
+                            "apply the migration first, then launch in a later change"))
+            }
+        }
         return Plan(basis: basis, files: plans)
     }
 
