@@ -36,7 +36,7 @@ func git(_ arguments: [String], in directory: String) throws -> GitOutput {
     let err = Pipe()
     process.standardOutput = out
     process.standardError = err
-    try process.run()
+    try launchSerially(process)
     // Read both pipes before waiting so a large output cannot block the child.
     let stdout = out.fileHandleForReading.readDataToEndOfFile()
     let stderr = err.fileHandleForReading.readDataToEndOfFile()

@@ -477,7 +477,7 @@ func expectClean(_ f: SnapshotFixture, sourceLocation: SourceLocation = #_source
                 process.environment = f.options.environment
                 process.standardOutput = FileHandle.nullDevice
                 process.standardError = FileHandle.nullDevice
-                try process.run()
+                try launchSerially(process)
                 try await Task.sleep(for: .seconds(delay))
                 kill(process.processIdentifier, SIGKILL)
                 process.waitUntilExit()

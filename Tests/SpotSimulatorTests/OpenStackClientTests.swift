@@ -39,7 +39,7 @@ import TestSupport
                     let out = Pipe(), err = Pipe()
                     process.standardOutput = out
                     process.standardError = err
-                    try process.run()
+                    try launchSerially(process)
                     let outData = out.fileHandleForReading.readDataToEndOfFile()
                     let errData = err.fileHandleForReading.readDataToEndOfFile()
                     process.waitUntilExit()

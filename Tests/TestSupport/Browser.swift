@@ -341,7 +341,7 @@ public struct Browser: Sendable {
         let stdout = OutputCollector(out.fileHandleForReading)
         let stderr = OutputCollector(err.fileHandleForReading)
         do {
-            try process.run()
+            try launchSerially(process)
         } catch {
             throw TestFailure("browser: cannot start \(executable.path): \(error)")
         }

@@ -46,7 +46,7 @@ public func runProcess(_ executable: URL, _ arguments: [String], in directory: U
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err
-    try process.run()
+    try launchSerially(process)
     // Read both pipes before waiting so a full pipe cannot block the child.
     let outData = out.fileHandleForReading.readDataToEndOfFile()
     let errData = err.fileHandleForReading.readDataToEndOfFile()
