@@ -9,7 +9,11 @@ import SpotApply
 
 /// The steps of a RunPod launch on the simulated cloud, with faults: exactly one VM, one port, one
 /// firewall write that never shortens the list, and a second run that changes nothing.
-@Suite struct LaunchRunnerTests {
+///
+/// Serialized: each test starts a simulated cloud and a repository, and with the fault cases there
+/// are two dozen; run side by side with the rest of the suite they multiplied the process's open
+/// files and threads when two bare runs crashed in Foundation's `Process.run()`.
+@Suite(.serialized) struct LaunchRunnerTests {
     static let vmPath = "/hyperstack/v1/core/virtual-machines"
     static let host = "CA1-ESC812-105"
 
