@@ -16,9 +16,7 @@ struct GitOutput {
 /// do not depend on the machine's git setup.
 @discardableResult
 func git(_ arguments: [String], in directory: String) throws -> GitOutput {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/git")
-    process.arguments = [
+    let gitArguments = [
         "-C", directory, "-c", "user.name=Command Line", "-c", "user.email=cli@example.com",
         "-c", "init.defaultBranch=main", "-c", "commit.gpgsign=false", "-c", "core.autocrlf=false",
     ] + arguments
@@ -31,18 +29,10 @@ func git(_ arguments: [String], in directory: String) throws -> GitOutput {
     for key in ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE"] {
         environment[key] = nil
     }
-    process.environment = environment
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try launchSerially(process)
-    // Read both pipes before waiting so a large output cannot block the child.
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
+    // posix_spawn, not Foundation's Process.run() (see `spawnAndCollect` in TestSupport).
+    let (status, stdout, stderr) = try spawnAndCollectData(URL(fileURLWithPath: "/usr/bin/git"), gitArguments, environment: environment)
     return GitOutput(
-        status: process.terminationStatus, stdout: stdout, stderr: String(decoding: stderr, as: UTF8.self))
+        status: status, stdout: stdout, stderr: String(decoding: stderr, as: UTF8.self))
 }
 
 /// A temporary repository opened (created) by a `GitStore`.

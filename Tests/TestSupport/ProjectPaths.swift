@@ -36,24 +36,10 @@ public struct ProcessResult: Sendable {
 /// Runs a program to completion with the given arguments, working folder and extra environment.
 public func runProcess(_ executable: URL, _ arguments: [String], in directory: URL? = nil,
                        environment: [String: String] = [:]) throws -> ProcessResult {
-    let process = Process()
-    process.executableURL = executable
-    process.arguments = arguments
-    if let directory { process.currentDirectoryURL = directory }
     var env = ProcessInfo.processInfo.environment
     for (key, value) in environment { env[key] = value }
-    process.environment = env
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try launchSerially(process)
-    // Read both pipes before waiting so a full pipe cannot block the child.
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return ProcessResult(status: process.terminationStatus,
-                         stdout: String(decoding: outData, as: UTF8.self),
-                         stderr: String(decoding: errData, as: UTF8.self))
+    // posix_spawn, not Foundation's Process.run() (see `spawnAndCollect`).
+    return try spawnAndCollect(executable, arguments, in: directory, environment: env)
 }
 
 /// `runProcess` on a thread of its own, so that waiting for the child never blocks Swift's
