@@ -31,21 +31,12 @@ import TestSupport
         return try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global().async {
                 do {
-                    let process = Process()
-                    process.executableURL = executable
-                    process.arguments = ["--os-cloud", "simulated"] + arguments
-                    process.environment = environment
-                    process.currentDirectoryURL = home
-                    let out = Pipe(), err = Pipe()
-                    process.standardOutput = out
-                    process.standardError = err
-                    try launchSerially(process)
-                    let outData = out.fileHandleForReading.readDataToEndOfFile()
-                    let errData = err.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
-                    continuation.resume(returning: CLIResult(status: process.terminationStatus,
-                                                                 stdout: String(decoding: outData, as: UTF8.self),
-                                                                 stderr: String(decoding: errData, as: UTF8.self)))
+                    // posix_spawn, not Foundation's Process.run() (see `spawnAndCollect` in TestSupport).
+                    let (status, outData, errData) = try spawnAndCollectData(executable, ["--os-cloud", "simulated"] + arguments,
+                                                                             in: home, environment: environment)
+                    continuation.resume(returning: CLIResult(status: status,
+                                                             stdout: String(decoding: outData, as: UTF8.self),
+                                                             stderr: String(decoding: errData, as: UTF8.self)))
                 } catch {
                     continuation.resume(throwing: error)
                 }
