@@ -137,7 +137,7 @@ public struct LaunchRunner: Sendable {
                 case "ACTIVE":
                     return (waited == 0 ? "ACTIVE" : "ACTIVE after \(Int(waited)) s", waited == 0)
                 case "ERROR":
-                    throw StepFailure(message: "VM \(id) went to ERROR; Hyperstack gives no reason: delete it (or find the cause in Hyperstack's console), then run spotctl apply again")
+                    throw StepFailure(message: "VM \(id) went to ERROR: \(await errorReason(id)); delete the VM in Hyperstack (a re-run finds it by name and stops here again), then run spotctl apply again")
                 default:
                     if waited >= options.waitTimeout {
                         throw StepFailure(message: "VM \(id) is still \(vm.status) after \(Int(waited)) s (launch.wait_timeout_seconds); run spotctl apply again to keep waiting: the VM is not created twice",
@@ -202,6 +202,19 @@ public struct LaunchRunner: Sendable {
             let result = try await call { () throws(ClientError) in try await hyperstack.attachToFirewall(id: firewall, vms: [id]) }
             return result.wrote ? ("VM \(id) added to firewall \(firewall) (\(result.attachments.count) VMs)", false)
                 : ("already in firewall \(firewall)", true)
+        }
+    }
+
+    /// Why Hyperstack says a VM went to ERROR: the text of its last error event, else of its
+    /// last event; a failed read is said, never guessed.
+    private func errorReason(_ id: Int) async -> String {
+        do {
+            let events = try await hyperstack.virtualMachineEvents(id: id)
+            let errors = events.filter { $0.type?.lowercased() == "error" }
+            if let text = (errors.last ?? events.last)?.text { return "Hyperstack says \"\(text)\"" }
+            return "Hyperstack's events of the VM give no reason"
+        } catch {
+            return "its events could not be read (\(error))"
         }
     }
 

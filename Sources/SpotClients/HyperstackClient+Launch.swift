@@ -183,6 +183,17 @@ extension HyperstackClient {
         return instance.model
     }
 
+    /// A VM's history (`GET /core/virtual-machines/{id}/events`), oldest first: where Hyperstack
+    /// says why a VM went to ERROR.
+    public func virtualMachineEvents(id: Int) async throws(ClientError) -> [HyperstackVMEvent] {
+        let address = url("core/virtual-machines/\(id)/events")
+        let document: InstanceEventsDocument = try await get(address)
+        guard let events = document.instanceEvents else { throw malformed("GET", address, "the answer has no instance_events") }
+        return events.enumerated().sorted { ($0.element.time ?? "", $0.offset) < ($1.element.time ?? "", $1.offset) }.map { entry in
+            HyperstackVMEvent(time: entry.element.time, type: entry.element.type, reason: entry.element.reason, message: entry.element.message)
+        }
+    }
+
     /// Creates one VM named exactly `request.name` and returns it as the answer describes it.
     ///
     /// The POST is not idempotent, so it is never sent again blindly: after a timeout, a dropped
@@ -412,4 +423,37 @@ private struct InstancesDocument: Decodable {
 
 private struct InstanceDocument: Decodable {
     let instance: InstanceWire?
+}
+
+private struct InstanceEventsDocument: Decodable {
+    struct Event: Decodable {
+        let time: String?
+        let type: String?
+        let reason: String?
+        let message: String?
+    }
+    let instanceEvents: [Event]?
+
+    enum CodingKeys: String, CodingKey { case instanceEvents = "instance_events" }
+}
+
+/// One entry of a VM's history.
+public struct HyperstackVMEvent: Sendable, Hashable {
+    public var time: String?
+    public var type: String?
+    public var reason: String?
+    public var message: String?
+
+    public init(time: String?, type: String?, reason: String?, message: String?) {
+        self.time = time
+        self.type = type
+        self.reason = reason
+        self.message = message
+    }
+
+    /// "reason: message", whichever are present and not empty.
+    public var text: String? {
+        let parts = [reason, message].compactMap { $0?.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+        return parts.isEmpty ? nil : parts.joined(separator: ": ")
+    }
 }

@@ -534,9 +534,30 @@ struct ServerWire: Decodable, Sendable {
     let flavor: FlavorRef?
     let created: String?
     let availabilityZone: String?
+    /// The network names of `addresses` (its keys; the addresses themselves are not kept).
+    let addresses: NetworkNames?
+
+    /// The keys of an object, its values skipped.
+    struct NetworkNames: Decodable, Sendable, Hashable {
+        let names: [String]
+
+        init(names: [String]) { self.names = names }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: Key.self)
+            names = container.allKeys.map(\.stringValue).sorted()
+        }
+
+        struct Key: CodingKey {
+            let stringValue: String
+            init(stringValue: String) { self.stringValue = stringValue }
+            var intValue: Int? { nil }
+            init?(intValue: Int) { nil }
+        }
+    }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, status, flavor, created
+        case id, name, status, flavor, created, addresses
         case vmState = "OS-EXT-STS:vm_state"
         case host = "OS-EXT-SRV-ATTR:host"
         case tenantID = "tenant_id"
@@ -561,7 +582,8 @@ struct ServerWire: Decodable, Sendable {
         return Server(id: id, name: name ?? "", status: status ?? "UNKNOWN", vmState: vmState,
                       host: host.flatMap { $0.isEmpty ? nil : $0 }, projectID: tenantID ?? projectID ?? "", userID: userID,
                       flavorName: flavorName, flavorExtraSpecs: specs, created: created ?? "",
-                      availabilityZone: availabilityZone.flatMap { $0.isEmpty ? nil : $0 })
+                      availabilityZone: availabilityZone.flatMap { $0.isEmpty ? nil : $0 },
+                      networks: addresses?.names)
     }
 }
 

@@ -116,6 +116,7 @@ extension JSONScanner {
         var name: String??, status: String??, vmState: String??, host: String??, tenantID: String??
         var projectID: String??, userID: String??, created: String??, zone: String??
         var flavor: ServerWire.FlavorRef??
+        var addresses: ServerWire.NetworkNames??
         func field(_ slot: inout String??, _ scanner: inout JSONScanner) -> Bool {
             guard slot == nil, let value = scanner.optionalString() else { return false }
             slot = value
@@ -147,12 +148,41 @@ extension JSONScanner {
                 flavor = .some(value)
                 return true
             }
+            if key.is("addresses") {
+                guard addresses == nil else { return false }
+                if scanner.peek() == UInt8(ascii: "n") {
+                    guard scanner.consumeLiteral("null") else { return false }
+                    addresses = .some(nil)
+                    return true
+                }
+                guard let names = scanner.objectKeys() else { return false }
+                addresses = .some(ServerWire.NetworkNames(names: names))
+                return true
+            }
             return scanner.skipValue()
         }
         guard ok, let id else { return nil }
         return ServerWire(id: id, name: name ?? nil, status: status ?? nil, vmState: vmState ?? nil, host: host ?? nil,
                           tenantID: tenantID ?? nil, projectID: projectID ?? nil, userID: userID ?? nil,
-                          flavor: flavor ?? nil, created: created ?? nil, availabilityZone: zone ?? nil)
+                          flavor: flavor ?? nil, created: created ?? nil, availabilityZone: zone ?? nil,
+                          addresses: addresses ?? nil)
+    }
+
+    /// The keys of an object, sorted, its values skipped; nil on a repeated key (JSONDecoder's
+    /// rules for those are left to it).
+    mutating func objectKeys() -> [String]? {
+        var keys = Set<String>()
+        let ok = object { scanner, key in
+            let name: String
+            if let text = key.text {
+                name = text
+            } else {
+                name = String(decoding: UnsafeBufferPointer(start: key.base!, count: key.count), as: UTF8.self)
+            }
+            guard keys.insert(name).inserted else { return false }
+            return scanner.skipValue()
+        }
+        return ok ? keys.sorted() : nil
     }
 
     mutating func flavorRef() -> ServerWire.FlavorRef? {

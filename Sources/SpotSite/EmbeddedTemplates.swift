@@ -582,9 +582,9 @@ thead th { font-size: 0.8rem; text-transform: uppercase; color: var(--muted); le
   {{#hasRunpodVMs}}{{!}}
   <div class="table-wrap">
   <table class="runpod stack">
-    <thead><tr><th scope="col">VM</th><th scope="col">Status</th><th scope="col">Flavor</th><th scope="col">Environment</th><th scope="col">Firewall</th></tr></thead>
+    <thead><tr><th scope="col">VM</th><th scope="col">Status</th><th scope="col">Flavor</th><th scope="col">Environment</th><th scope="col">Firewall</th><th scope="col">Networks</th></tr></thead>
     <tbody>
-    {{#runpodVMs}}<tr><td class="name" data-label="VM" title="{{id}}">{{name}}</td><td data-label="Status">{{status}}</td><td data-label="Flavor">{{flavor}}</td><td data-label="Environment">{{environment}}</td><td data-label="Firewall"{{^inFirewall}} class="warn"{{/inFirewall}}>{{firewalls}}</td></tr>
+    {{#runpodVMs}}<tr><td class="name" data-label="VM" title="{{id}}">{{name}}</td><td data-label="Status">{{status}}</td><td data-label="Flavor">{{flavor}}</td><td data-label="Environment">{{environment}}</td><td data-label="Firewall"{{^firewallOK}} class="warn"{{/firewallOK}}>{{firewalls}}</td><td data-label="Networks"{{^networkOK}} class="warn"{{/networkOK}}>{{networks}}</td></tr>
     {{/runpodVMs}}{{!}}
     </tbody>
   </table>

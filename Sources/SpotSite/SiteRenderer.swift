@@ -360,16 +360,29 @@ struct PageBuilder {
     }
 
     /// The Hyperstack VMs on a host (the OpenStack server each is runs there), with the firewalls
-    /// they are in: every firewall of the snapshot that lists the VM, or "in no firewall".
+    /// they are in and the networks they have addresses on, each beside what the host's site asks
+    /// for (`CloudView.runPodVMs`).
     func runPodVMs(_ host: HostView) -> [[String: Any]] {
-        guard let vms = cloud.facts.vms else { return [] }
-        let serverIDs = Set(host.servers.map(\.id))
-        let firewalls = cloud.facts.firewalls ?? []
-        return vms.filter { vm in vm.serverID.map(serverIDs.contains) ?? false }.sorted { $0.id < $1.id }.map { vm -> [String: Any] in
-            let holding = firewalls.filter { firewall in firewall.attachments.contains { $0.vmID == vm.id } }
-                .map { "\($0.name) (\($0.id))" }
+        cloud.runPodVMs(on: host).map { view -> [String: Any] in
+            let vm = view.vm
+            let firewalls = view.firewalls.map { "\($0.name) (\($0.id))" }
+            var firewallText = firewalls.isEmpty ? "in no firewall" : firewalls.joined(separator: ", ")
+            if view.inSiteFirewall == false, let expected = view.siteFirewall {
+                firewallText += "; not in the site's firewall \(expected)"
+            }
+            let networkText: String
+            switch (view.networks, view.storageNetwork) {
+            case (nil, _):
+                networkText = "not recorded (snapshot before format 1.2)"
+            case (let networks?, let storage?):
+                let listed = networks.isEmpty ? "no network" : networks.joined(separator: ", ")
+                networkText = networks.contains(storage) ? listed : "\(listed); no port on \(storage)"
+            case (let networks?, nil):
+                networkText = networks.isEmpty ? "no network" : networks.joined(separator: ", ")
+            }
             return ["id": vm.id, "name": vm.name, "status": vm.status, "flavor": vm.flavor, "environment": vm.environment,
-                    "firewalls": holding.isEmpty ? "in no firewall" : holding.joined(separator: ", "), "inFirewall": !holding.isEmpty]
+                    "firewalls": firewallText, "firewallOK": !firewalls.isEmpty && view.inSiteFirewall != false,
+                    "networks": networkText, "networkOK": view.networks != nil && view.storageAttached != false]
         }
     }
 

@@ -44,7 +44,8 @@ import SpotCore
            "links": [{"href": "x", "rel": "self"}], "metadata": {"k": [1, 2.5e-3, -0, true, false, null, {}]},
            "flavor": {"id": 42, "original_name": "gpu", "extra_specs": {"a": "1", "b": true, "c": null, "d": false}},
            "created": "2024-01-01T00:00:00Z", "OS-EXT-AZ:availability_zone": "nova", "progress": 0},
-           {"id": "plain", "flavor": null, "name": "naïve"},
+           {"id": "plain", "flavor": null, "name": "naïve", "addresses": {"storage net": [{"addr": "10.0.0.5", "version": 4}], "a\u00e9": []}},
+           {"id": "nulladdr", "addresses": null},
            {"id": "f2", "flavor": {"id": "m1.small", "links": []}, "OS-EXT-STS:vm_state": "active"},
            {"id": "f3", "flavor": {"id": null, "extra_specs": null}} ],
            "servers_links": [{"rel": "next", "href": "http://h/servers/detail?marker=f3&limit=4"}, {"rel": null}] }
@@ -56,6 +57,8 @@ import SpotCore
         #expect(result.fast?.first?.name == "café 🚀 \n\t <b>")
         #expect(result.fast?.first?.flavorExtraSpecs == ["a": "1", "b": "true", "d": "false"])
         #expect(result.fast?.first?.host == nil)
+        #expect(result.fast?.first?.networks == nil)
+        #expect(result.fast?[1].networks == ["aé", "storage net"])
     }
 
     @Test func noLinksAndAnEmptyListReadTheSame() {
@@ -75,6 +78,8 @@ import SpotCore
             #"{"servers": [{"id": "x", "flavor": {"extra_specs": {"n": 1}}}]}"#,  // numbers: JSONValue rules
             #"{"servers": [{"id": "x", "flavor": {"extra_specs": {"a": "1", "a": "2"}}}]}"#,
             #"{"servers": [{"id": "x", "id": "y"}]}"#,
+            #"{"servers": [{"id": "x", "addresses": {"n": [], "n": []}}]}"#,  // a repeated network
+            #"{"servers": [{"id": "x", "addresses": []}]}"#,
             #"{"servers": [{"id": "x", "name": 3}]}"#,
             #"{"servers": [{"id": "x"}]"#,  // cut short
             #"{"servers": [{"id": "x"}]} trailing"#,

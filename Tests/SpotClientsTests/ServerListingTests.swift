@@ -150,7 +150,7 @@ import SpotSimulator
 
     static func wire(_ id: String) -> ServerWire {
         ServerWire(id: id, name: nil, status: nil, vmState: nil, host: nil, tenantID: nil, projectID: nil, userID: nil,
-                   flavor: nil, created: nil, availabilityZone: nil)
+                   flavor: nil, created: nil, availabilityZone: nil, addresses: nil)
     }
 
     @Test func theStreamsStopWhenTheyMeet() {

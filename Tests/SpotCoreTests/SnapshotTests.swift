@@ -56,7 +56,7 @@ import TestSupport
         #expect(paths.contains("inventory/images.json"))
         #expect(paths.filter { $0.hasPrefix("inventory/hosts/") }.count == 6)
         let host = try #require(String(data: files["inventory/hosts/CA1-L40-01.json"]!, encoding: .utf8))
-        #expect(host.contains("\"format_version\" : \"1.1\""))
+        #expect(host.contains("\"format_version\" : \"1.2\""))
         #expect(host.contains("\"n3-L40x4\""))
     }
 
@@ -115,12 +115,12 @@ import TestSupport
     @Test func aNewerMajorFormatIsRefusedAndAMissingFileIsNamed() {
         var files = Self.files(Self.cloud().facts)
         let snapshot = String(data: files["inventory/snapshot.json"]!, encoding: .utf8)!
-        files["inventory/snapshot.json"] = Data(snapshot.replacingOccurrences(of: "\"1.1\"", with: "\"2.0\"").utf8)
+        files["inventory/snapshot.json"] = Data(snapshot.replacingOccurrences(of: "\"1.2\"", with: "\"2.0\"").utf8)
         let newer = #expect(throws: InventoryError.self) { try InventoryFiles.decode(files) }
-        #expect(newer == InventoryError(path: "inventory/snapshot.json", message: "format 2.0 is newer than this spotctl reads (1.1); upgrade spotctl"))
+        #expect(newer == InventoryError(path: "inventory/snapshot.json", message: "format 2.0 is newer than this spotctl reads (1.2); upgrade spotctl"))
 
         var minor = Self.files(Self.cloud().facts)
-        minor["inventory/snapshot.json"] = Data(snapshot.replacingOccurrences(of: "\"1.1\"", with: "\"1.7\"").utf8)
+        minor["inventory/snapshot.json"] = Data(snapshot.replacingOccurrences(of: "\"1.2\"", with: "\"1.7\"").utf8)
         #expect(throws: Never.self) { try InventoryFiles.decode(minor) }
 
         var missing = Self.files(Self.cloud().facts)

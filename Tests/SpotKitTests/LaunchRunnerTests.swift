@@ -140,8 +140,18 @@ import SpotApply
             let outcome = await l.run()
             #expect(!outcome.isDone)
             #expect(outcome.steps.map(\.kind) == [.createVM, .waitActive])
-            #expect(outcome.failure?.contains("went to ERROR") == true, "\(outcome.failure ?? "")")
+            // Hyperstack's reason comes from the VM's events.
+            #expect(outcome.failure?.contains("went to ERROR: Hyperstack says \"No valid host was found: There are not enough hosts available.\"") == true,
+                    "\(outcome.failure ?? "")")
             #expect(await l.f.cloud.state.hyperstackRecords().firewallWrites.isEmpty)
+        }
+        // When the events cannot be read, the failure says so instead of a reason.
+        try await Self.withLaunch(name: "CA1-ESC812-105-fail-2") { l in
+            _ = await l.f.cloud.state.addFault(FaultRule(service: "hyperstack", method: "GET", path: "/hyperstack/v1/core/virtual-machines/5002/events",
+                                                         status: 500, remaining: 10))
+            let outcome = await l.run()
+            #expect(outcome.failure?.contains("went to ERROR: its events could not be read (Hyperstack GET") == true, "\(outcome.failure ?? "")")
+            #expect(outcome.failure?.contains("delete the VM in Hyperstack") == true)
         }
     }
 
@@ -173,6 +183,15 @@ import SpotApply
             #expect(report.exitCode == 0, "\(report.lines)")
             #expect(report.launches.map(\.status) == [.done])
             await Self.expectOneVMOnePortOneWrite(f)
+            // The next snapshot records the server's storage network and the host's page shows it.
+            _ = try await f.snapshot()
+            #expect(try f.git("show", "HEAD:inventory/hosts/\(Self.host).json").contains("\"RunPod-Storage-Canada-1\""))
+            var site = SiteBuilder.Options()
+            site.output = f.dir.appending("site").path
+            _ = try await SiteBuilder.run(repository: f.repository, options: site, context: context)
+            let page = try String(contentsOfFile: site.output! + "/hosts/\(Self.host).html", encoding: .utf8)
+            #expect(page.contains("<td data-label=\"Networks\">RunPod-Storage-Canada-1"), "\(page)")
+            #expect(page.contains("<td data-label=\"Firewall\">"))
             let applied = f.repository.root.appendingPathComponent("changes/applied/2027-01-15-launch.yaml" + AppliedOutcome.suffix)
             let outcome = try JSONDecoder().decode(AppliedOutcome.self, from: Data(contentsOf: applied))
             #expect(outcome.launches?.first?.vm == Self.host)

@@ -238,6 +238,42 @@ func json(_ files: [String: Data], _ path: String) throws -> [String: Any] {
         #expect(!eight.contains("runpod-gpu-7</td>"))
     }
 
+    /// At a site that configures a firewall and a storage network, each VM's row says whether it
+    /// is in that firewall and has a port on that network; a snapshot without networks says so.
+    @Test func aRunPodHostShowsItsNetworkStateAgainstItsSite() throws {
+        var cloud = CloudBuilder()
+        for host in ["CA1-G1", "CA1-G2", "CA1-G3"] { cloud.gpuHost(host, tag: "NVIDIA L40", aggregate: "L40-n3-runpod") }
+        let ready = cloud.server(on: "CA1-G1", flavor: "n3-L40x8", name: "CA1-G1")
+        let bare = cloud.server(on: "CA1-G2", flavor: "n3-L40x8", name: "CA1-G2")
+        let old = cloud.server(on: "CA1-G3", flavor: "n3-L40x8", name: "CA1-G3")
+        for index in cloud.facts.servers.indices {
+            switch cloud.facts.servers[index].id {
+            case ready: cloud.facts.servers[index].networks = ["RunPod-Storage-Canada-1", "public"]
+            case bare: cloud.facts.servers[index].networks = ["public"]
+            default: cloud.facts.servers[index].networks = nil
+            }
+        }
+        cloud.facts.vms = [
+            HyperstackVM(id: 51, name: "CA1-G1", status: "ACTIVE", environment: "CA1-RunPod", flavor: "n3-L40x8", serverID: ready),
+            HyperstackVM(id: 52, name: "CA1-G2", status: "ACTIVE", environment: "CA1-RunPod", flavor: "n3-L40x8", serverID: bare),
+            HyperstackVM(id: 53, name: "CA1-G3", status: "ACTIVE", environment: "CA1-RunPod", flavor: "n3-L40x8", serverID: old),
+        ]
+        cloud.facts.firewalls = [
+            HyperstackFirewall(id: 971, name: "RunPod-CA1", attachments: [.init(vmID: 51, vmName: "CA1-G1")]),
+            HyperstackFirewall(id: 12, name: "other", attachments: [.init(vmID: 52, vmName: "CA1-G2")]),
+        ]
+        let files = try render(cloud)
+        let one = text(files, "hosts/CA1-G1.html")
+        #expect(one.contains("<td data-label=\"Firewall\">RunPod-CA1 (971)</td>"))
+        #expect(one.contains("<td data-label=\"Networks\">RunPod-Storage-Canada-1, public</td>"))
+        let two = text(files, "hosts/CA1-G2.html")
+        #expect(two.contains("class=\"warn\">other (12); not in the site&#39;s firewall 971</td>") ||
+                two.contains("class=\"warn\">other (12); not in the site&#x27;s firewall 971</td>"), "\(two)")
+        #expect(two.contains("class=\"warn\">public; no port on RunPod-Storage-Canada-1</td>"))
+        let three = text(files, "hosts/CA1-G3.html")
+        #expect(three.contains("class=\"warn\">not recorded (snapshot before format 1.2)</td>"))
+    }
+
     @Test func withoutHyperstackThereIsNoRunPodPanel() throws {
         var cloud = CloudBuilder()
         cloud.gpuHost("gpu-7", tag: "NVIDIA L40", aggregate: "L40-n3-runpod")

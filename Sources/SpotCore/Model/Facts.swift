@@ -185,11 +185,14 @@ public struct Server: Sendable, Hashable, Codable {
     public var flavorExtraSpecs: [String: String]?
     public var created: String
     public var availabilityZone: String?
+    /// The names of the networks the server has addresses on (the keys of Nova's `addresses`),
+    /// sorted; nil in snapshots taken before format 1.2 and for servers Nova lists without them.
+    public var networks: [String]?
 
     public init(id: String, name: String, status: String = "ACTIVE", vmState: String? = nil,
                 host: String?, projectID: String = "", userID: String? = nil, flavorName: String,
                 flavorExtraSpecs: [String: String]? = nil, created: String = "",
-                availabilityZone: String? = nil) {
+                availabilityZone: String? = nil, networks: [String]? = nil) {
         self.id = id
         self.name = name
         self.status = status
@@ -201,10 +204,11 @@ public struct Server: Sendable, Hashable, Codable {
         self.flavorExtraSpecs = flavorExtraSpecs
         self.created = created
         self.availabilityZone = availabilityZone
+        self.networks = networks
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, name, status, host, created
+        case id, name, status, host, created, networks
         case vmState = "vm_state"
         case projectID = "project_id"
         case userID = "user_id"

@@ -58,7 +58,8 @@ public struct InventoryError: Error, Sendable, Hashable, CustomStringConvertible
 ///     inventory/flavors.json           flavors with extra specs
 ///     inventory/projects.json          Keystone projects
 ///     inventory/hosts/<host>.json      one compute host (or NetBox-only device): service,
-///                                      hypervisors, NetBox device, servers
+///                                      hypervisors, NetBox device, servers (with the names of
+///                                      the networks each has addresses on; 1.2)
 ///     inventory/unplaced-servers.json  servers on no host (unscheduled, shelved-offloaded)
 ///     inventory/images.json            Hyperstack images (when Hyperstack is configured)
 ///     inventory/firewalls.json         Hyperstack firewalls and attachments (likewise)
@@ -69,7 +70,7 @@ public struct InventoryError: Error, Sendable, Hashable, CustomStringConvertible
 /// longer than 200 bytes encoded, its first characters, `~` and a SHA-256 of the whole name; the
 /// host's name is the `name` inside the file, never read back from the file name.
 public enum InventoryFiles {
-    public static let formatVersion = FormatVersion(1, 1)
+    public static let formatVersion = FormatVersion(1, 2)
     public static let directory = "inventory"
 
     struct SnapshotDocument: Codable {

@@ -45,7 +45,7 @@ struct HyperstackHandler: ServiceHandler {
     /// The routes served, from the segments after `/hyperstack/v1`.
     enum Route {
         case images, flavors, environments, environment(String), keypairs
-        case virtualMachines, virtualMachine(String)
+        case virtualMachines, virtualMachine(String), virtualMachineEvents(String)
         case firewalls, firewall(String), firewallAttachments(String)
 
         init?(_ s: [String]) {
@@ -58,6 +58,7 @@ struct HyperstackHandler: ServiceHandler {
             case (2, "keypairs"): self = .keypairs
             case (2, "virtual-machines"): self = .virtualMachines
             case (3, "virtual-machines"): self = .virtualMachine(s[2])
+            case (4, "virtual-machines") where s[3] == "events": self = .virtualMachineEvents(s[2])
             case (2, "firewalls"): self = .firewalls
             case (3, "firewalls"): self = .firewall(s[2])
             case (4, "firewalls") where s[3] == "update-attachments": self = .firewallAttachments(s[2])
@@ -91,6 +92,7 @@ struct HyperstackHandler: ServiceHandler {
         case ("GET", .virtualMachines): return HyperstackVMs.list(world: world, request: request)
         case ("POST", .virtualMachines): return await HyperstackVMs.create(request: request, state: state)
         case ("GET", .virtualMachine(let id)): return HyperstackVMs.show(id, world: world)
+        case ("GET", .virtualMachineEvents(let id)): return HyperstackVMs.events(id, world: world)
         case ("DELETE", .virtualMachine(let id)): return await HyperstackVMs.delete(id, state: state)
         default:
             return Self.failure(405, "The method is not allowed for the requested URL.")

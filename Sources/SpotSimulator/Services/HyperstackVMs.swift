@@ -123,6 +123,23 @@ enum HyperstackVMs {
         return HyperstackHandler.success("Getting virtual machine successful", [("instance", instance(vm, world: world))])
     }
 
+    /// `GET /core/virtual-machines/{id}/events` (InstanceEvents): the VM's creation, then its
+    /// failure for a VM in ERROR (Nova's scheduler text, which is what Hyperstack passes on).
+    static func events(_ id: String, world: Scenario) -> SimResponse {
+        guard let number = Int(id), let vm = world.hyperstack.vms.first(where: { $0.id == number }) else {
+            return HyperstackHandler.failure(404, "Virtual machine \(id) not found")
+        }
+        func event(_ type: String, _ reason: String, _ message: String) -> JSON {
+            .object([("instance_id", .int(vm.id)), ("object", "virtual_machine"), ("type", .string(type)), ("reason", .string(reason)),
+                     ("message", .string(message)), ("time", .string(vm.createdAt)), ("user_id", .int(1)), ("org_id", .int(1))])
+        }
+        var events = [event("info", "Creating", "Virtual machine \(vm.name) is being created")]
+        if vm.status == "ERROR" {
+            events.append(event("error", "No valid host was found", "There are not enough hosts available."))
+        }
+        return HyperstackHandler.success("Getting virtual machine events successful", [("instance_events", .array(events))])
+    }
+
     /// `GET /core/virtual-machines?page=&pageSize=&search=&environment=`, oldest first. The page
     /// size defaults to 20 (the API documents no default; a client must page).
     static func list(world: Scenario, request: SimRequest) -> SimResponse {
