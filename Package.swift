@@ -15,6 +15,7 @@ import PackageDescription
 //   SpotApply      `apply`: the engine that runs change files over a small protocol of cloud
 //                  actions (CloudActions), which SpotClients' CloudReader implements
 //   SpotSimulator  the simulated cloud: Keystone, Nova, Neutron, NetBox, Hyperstack on loopback
+//   SpotServe      `serve`: the seed's REST API over the site, the planner and the apply engine
 //   SpotDemo       `demo` and `simulate`: the simulator wired to the services
 //   spotctl        the executable: parses arguments, resolves the process (environment, working
 //                  directory, identity, clock) once, and calls the libraries
@@ -120,6 +121,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "SpotServe",
+            dependencies: [
+                "SpotKit", "SpotApply", "SpotAPI", "SpotSite", "SpotCore", "SpotSupport", "SpotClients",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "SpotDemo",
             dependencies: ["SpotKit", "SpotApply", "SpotCore", "GitStore", "SpotSimulator", "SpotSupport"],
             swiftSettings: swiftSettings
@@ -127,14 +141,15 @@ let package = Package(
         .executableTarget(
             name: "spotctl",
             dependencies: [
-                "SpotKit", "SpotApply", "SpotDemo", "SpotCore", "SpotSimulator", "SpotSupport",
+                "SpotKit", "SpotApply", "SpotDemo", "SpotServe", "SpotCore", "SpotSimulator", "SpotSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "spotctl-bench",
-            dependencies: ["SpotKit", "SpotApply", "SpotDemo", "SpotCore", "SpotSupport", "GitStore", "SpotClients", "SpotSimulator", "SpotSite"],
+            dependencies: ["SpotKit", "SpotApply", "SpotDemo", "SpotServe", "SpotCore", "SpotSupport", "GitStore", "SpotClients", "SpotSimulator",
+                           "SpotSite", .product(name: "AsyncHTTPClient", package: "async-http-client")],
             path: "Benchmarks",
             swiftSettings: swiftSettings
         ),
@@ -174,8 +189,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SpotKitTests",
-            dependencies: ["SpotKit", "SpotApply", "SpotDemo", "SpotCore", "GitStore", "SpotClients", "SpotSimulator", "TestSupport",
-                           .product(name: "Yams", package: "Yams")],
+            dependencies: ["SpotKit", "SpotApply", "SpotDemo", "SpotServe", "SpotAPI", "SpotCore", "GitStore", "SpotClients", "SpotSimulator",
+                           "TestSupport", .product(name: "Yams", package: "Yams"),
+                           .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                           .product(name: "NIOHTTP1", package: "swift-nio")],
             swiftSettings: swiftSettings
         ),
     ]

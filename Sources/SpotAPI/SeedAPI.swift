@@ -256,6 +256,20 @@ public enum SeedAPI {
         return bytes
     }
 
+    /// `api/host-vms/<host>.json` of one host (serve's `?live=1` answers it from Nova's servers).
+    public static func hostVMsDocument(_ host: HostView) -> Data {
+        document(HostVMs(host: host), message: "\(host.servers.count) VMs on \(host.name)")
+    }
+
+    /// `api/hyperstack/images.json`, of one region when given (serve's `?region=`).
+    public static func imagesDocument(cloud: CloudView, region: String?) -> Data {
+        guard let all = cloud.facts.images else {
+            return document([ImageEntry](), message: "Hyperstack was not configured for this snapshot")
+        }
+        let images = all.filter { image in region.map { image.region.lowercased() == $0.lowercased() } ?? true }.map(ImageEntry.init)
+        return document(images, message: region.map { "\(images.count) images in \($0)" } ?? "\(images.count) images")
+    }
+
     /// The path of a type's file under `api/aggregates/`.
     public static func typeFileName(_ type: String) -> String { SafeFileName.encode(type) }
 

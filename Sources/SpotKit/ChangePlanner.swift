@@ -176,7 +176,7 @@ public enum ChangePlanner {
         return basis.cloud.recommendTarget(hostname: host, pool: pool, contract: contract)
     }
 
-    static func parsePool(_ text: String) throws(SpotError) -> (Pool, String?) {
+    public static func parsePool(_ text: String) throws(SpotError) -> (Pool, String?) {
         switch text {
         case "spot": return (.spot, nil)
         case "ondemand", "on-demand": return (.ondemand, nil)

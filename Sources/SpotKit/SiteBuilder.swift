@@ -6,8 +6,8 @@ import Darwin
 #endif
 import GitStore
 import SpotClients
-import SpotCore
-import SpotSite
+public import SpotCore
+public import SpotSite
 import SpotSupport
 
 /// `spotctl render [--at REV] [--out DIR]`: builds the static dashboard and static API of one
@@ -50,7 +50,35 @@ public enum SiteBuilder {
     /// The file that marks a folder as a site spotctl wrote, so that a re-render may replace it.
     static let marker = ".spotctl-site"
 
+    /// A site rendered in memory: every file by its path under the site's root, with the views
+    /// it was rendered from. `render` writes it; `serve` answers from it.
+    public struct Rendered: Sendable {
+        public let files: [String: Data]
+        public let cloud: CloudView
+        public let snapshot: SnapshotReference
+        public let snapshots: Int
+        public var notes: [String]
+        var timer: PhaseTimer
+    }
+
     public static func run(repository: OperationsRepository, options: Options, context: RunContext) async throws(SpotError) -> Outcome {
+        var rendered = try await render(repository: repository, options: options, context: context)
+        let site = rendered.files
+        let output = URL(fileURLWithPath: options.output ?? repository.siteDirectory.path, relativeTo: context.workingDirectory).standardizedFileURL
+        try write(site, to: output)
+        rendered.timer.end("write")
+        var outcome = Outcome(output: output, index: output.appendingPathComponent("index.html"),
+                              pages: site.keys.filter { $0.hasSuffix(".html") }.count,
+                              apiFiles: site.keys.filter { $0.hasPrefix("api/") }.count,
+                              snapshots: rendered.snapshots, commit: rendered.snapshot.commit,
+                              seconds: rendered.timer.total, phases: rendered.timer.phases)
+        outcome.notes = rendered.notes
+        return outcome
+    }
+
+    /// The site of the latest snapshot (or `options.revision`) in memory, checked by the secret
+    /// scan; nothing is written.
+    public static func render(repository: OperationsRepository, options: Options, context: RunContext) async throws(SpotError) -> Rendered {
         var timer = PhaseTimer()
         func phase(_ name: String) { timer.end(name) }
         let configuration = try repository.loadConfiguration(displayedFrom: context.workingDirectory)
@@ -139,17 +167,8 @@ public enum SiteBuilder {
         if scan.isEmpty { notes.append(SecretScan.nothingToScan) }
         try scan.check(site, output: "the rendered site")
 
-        let output = URL(fileURLWithPath: options.output ?? repository.siteDirectory.path, relativeTo: context.workingDirectory).standardizedFileURL
         phase("secret scan")
-        try write(site, to: output)
-        phase("write")
-        var outcome = Outcome(output: output, index: output.appendingPathComponent("index.html"),
-                              pages: site.keys.filter { $0.hasSuffix(".html") }.count,
-                              apiFiles: site.keys.filter { $0.hasPrefix("api/") }.count,
-                              snapshots: history.points.count, commit: snapshot.commit,
-                              seconds: timer.total, phases: timer.phases)
-        outcome.notes = notes
-        return outcome
+        return Rendered(files: site, cloud: cloud, snapshot: snapshot, snapshots: history.points.count, notes: notes, timer: timer)
     }
 
     /// Creates one file in the fresh staging folder with plain POSIX calls (`O_EXCL | O_NOFOLLOW`:

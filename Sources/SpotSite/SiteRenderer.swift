@@ -62,8 +62,17 @@ public struct SiteRenderer: Sendable {
         }
         files["assets/search-index.js"] = pages.searchIndexScript()
         files.merge(SeedAPI.files(cloud: input.cloud, commandLog: input.commandLog)) { _, api in api }
+        // The same figures as serve's /metrics (without the snapshot's age), for a static scrape.
+        files[Self.metricsPath] = Data(MetricsText.render(
+            cloud: input.cloud, snapshotDate: input.snapshot.date,
+            applied: MetricsText.AppliedCounts(outcomes: input.appliedChanges.compactMap(\.outcome))).utf8)
         return files
     }
+}
+
+extension SiteRenderer {
+    /// Where the site keeps its Prometheus text.
+    public static let metricsPath = "metrics.txt"
 }
 
 /// Builds each page's Mustache context from the derived views. Every number shown comes from

@@ -12,7 +12,7 @@ struct SpotCtl: AsyncParsableCommand {
         Every command takes --repo DIR; without it, spotctl searches upward from the current folder.
         """,
         version: SpotVersion.current,
-        subcommands: [Init.self, Snapshot.self, Diff.self, Render.self, New.self, Recommend.self, PlanCommand.self, Apply.self, Log.self, Demo.self, Config.self, Simulate.self, Unlock.self, Images.self, ServerCommand.self, NetworkCommand.self, FirewallCommand.self]
+        subcommands: [Init.self, Snapshot.self, Diff.self, Render.self, New.self, Recommend.self, PlanCommand.self, Apply.self, Log.self, Serve.self, Demo.self, Config.self, Simulate.self, Unlock.self, Images.self, ServerCommand.self, NetworkCommand.self, FirewallCommand.self]
     )
 }
 
