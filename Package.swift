@@ -51,6 +51,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", exact: "1.5.0"),
     ],
     targets: [
         .target(
@@ -130,6 +131,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "CompressNIO", package: "compress-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -149,7 +151,8 @@ let package = Package(
         .executableTarget(
             name: "spotctl-bench",
             dependencies: ["SpotKit", "SpotApply", "SpotDemo", "SpotServe", "SpotCore", "SpotSupport", "GitStore", "SpotClients", "SpotSimulator",
-                           "SpotSite", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+                           "SpotSite", .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                           .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")],
             path: "Benchmarks",
             swiftSettings: swiftSettings
         ),
@@ -193,6 +196,7 @@ let package = Package(
                            "TestSupport", .product(name: "Yams", package: "Yams"),
                            .product(name: "AsyncHTTPClient", package: "async-http-client"),
                            .product(name: "NIOHTTP1", package: "swift-nio")],
+            exclude: ["Fixtures"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -152,6 +152,20 @@ if arguments.contains("--apply") {
     removeFolders()
     exit(0)
 }
+if arguments.contains("--serve") {
+    // --serve: the serve load benchmark alone (--hosts N, --connections N, --seconds N).
+    func serveOption(_ name: String) -> Int? {
+        guard let index = arguments.firstIndex(of: name), arguments.index(after: index) < arguments.endIndex else { return nil }
+        return Int(arguments[arguments.index(after: index)])
+    }
+    // Both ways: as a browser or python-requests asks (gzip), and as plain curl asks.
+    for gzip in [true, false] {
+        try await benchmarkServe(hosts: serveOption("--hosts") ?? 2000, connections: serveOption("--connections") ?? 64,
+                                 seconds: serveOption("--seconds") ?? 10, gzip: gzip)
+    }
+    removeFolders()
+    exit(0)
+}
 print("Snapshot of a generated cloud (10 VMs per host), simulated latency per request:")
 print(String(format: "(disk probe: creating 2,000 files of 4 KB took %.2f s here; this ext4 slows down for a minute after mass deletes)",
              try diskProbe(count: 2000)))

@@ -56,6 +56,21 @@ public struct OperationRunner: Sendable {
                     _ = try await call { () throws(ClientError) in try await nova.attachPort(portID, toServer: server.id, policy: policy, sleep: sleep) }
                     record(.attachPort, "attached port \(portID) to server \(server.id)", skipped: false)
                 }
+            case .portAttachment(let serverName, let portID):
+                let server: ServerDetail
+                do { server = try await nova.server(serverName) } catch { throw Failure(message: "\(error)") }
+                let port: NeutronPort
+                do { port = try await neutron.port(id: portID) } catch { throw Failure(message: "\(error)") }
+                if port.deviceID == server.id {
+                    record(.attachPort, "already attached: port \(portID) to server \(server.id)", skipped: true)
+                } else if !port.deviceID.isEmpty {
+                    throw Failure(message: "port \(portID) is attached to another device (\(port.deviceID)); detach it there first, then run spotctl apply again")
+                } else {
+                    let policy = attachPolicy
+                    let sleep = self.sleep
+                    _ = try await call { () throws(ClientError) in try await nova.attachPort(portID, toServer: server.id, policy: policy, sleep: sleep) }
+                    record(.attachPort, "attached port \(portID) to server \(server.id)", skipped: false)
+                }
             case .firewall(let id, let vms):
                 guard let hyperstack else { throw Failure(message: "Hyperstack is not configured (HYPERSTACK_API_KEY)") }
                 let result = try await call { () throws(ClientError) in try await hyperstack.attachToFirewall(id: id, vms: vms) }
@@ -67,6 +82,7 @@ public struct OperationRunner: Sendable {
             switch operation.request.kind {
             case .port: kind = .createPort
             case .attachment: kind = steps.isEmpty ? .createPort : .attachPort
+            case .portAttachment: kind = .attachPort
             case .firewall: kind = .addToFirewall
             }
             record(kind, error.message, skipped: false, status: .error)

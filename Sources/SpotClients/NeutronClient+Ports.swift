@@ -115,6 +115,23 @@ extension NeutronClient {
         }
     }
 
+    /// One port by id (`GET /v2.0/ports/{id}`): none is `.notFound`, a failed request `.failed`.
+    public func port(id: String) async throws(LookupError) -> NeutronPort {
+        let url: String
+        do throws(ClientError) {
+            url = URLText.join(Self.v2Root(try await session.endpoint(type: "network")), "ports/\(id)")
+        } catch {
+            throw .failed(error)
+        }
+        do throws(ClientError) {
+            let response = try await session.send(caller, "GET", url, headers: [("Accept", "application/json")])
+            return try caller.decode(PortWrapper.self, from: response, method: "GET", url: url, redactor: await session.redactor()).port.model
+        } catch {
+            guard error.isNotFound else { throw .failed(error) }
+            throw .notFound(service: "Neutron", request: "GET " + HTTPTransport.pathAndQuery(url), what: "port with id \(id)")
+        }
+    }
+
     /// Whether a text has the form of a Neutron id (a UUID).
     static func looksLikeID(_ text: String) -> Bool {
         UUID(uuidString: text) != nil

@@ -228,10 +228,11 @@ extension ServeApp {
     }
 
     func addNetwork(_ body: RequestBody) async throws(ServeFailure) -> ServeResponse {
-        _ = try body.string("server_uuid")
-        _ = try body.string("port_id")
-        throw ServeFailure(501, "attaching a port by id is not supported yet: spotctl attaches networks, making or reusing the port <server>-<network>",
-                           details: ["hint": "commit a change file with attachments: [{server: NAME, network: NETWORK}] (docs/change-files.md)"])
+        let server = try body.string("server_uuid")
+        let port = try body.string("port_id")
+        let run = try await apply(["reason": "requested through spotctl serve (POST /api/openstack/server/add-network)",
+                                   "attachments": [["server": server, "port": port]]], slug: "attach-\(port)")
+        return operationResponse(run, message: "port \(port) on \(server)")
     }
 
     func firewallUpdate(_ body: RequestBody) async throws(ServeFailure) -> ServeResponse {

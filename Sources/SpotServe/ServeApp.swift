@@ -76,6 +76,20 @@ public final class ServeApp: Sendable {
     // MARK: dispatch
 
     public func respond(_ request: ServeRequest) async -> ServeResponse {
+        var response = await answer(request)
+        // Files of the site go gzipped to a client that accepts it (made once per render).
+        if let gzipped = response.gzipped {
+            if request.acceptsGzip {
+                response.buffer = gzipped
+                response.headers.append(("Content-Encoding", "gzip"))
+            }
+            response.gzipped = nil
+            response.headers.append(("Vary", "Accept-Encoding"))
+        }
+        return response
+    }
+
+    func answer(_ request: ServeRequest) async -> ServeResponse {
         if let refusal = requestGuard.check(request) { return refusal }
         guard request.body.count <= RequestBody.maximumBytes else {
             return .error(400, "the body is larger than 1 MiB", details: ["limit_bytes": RequestBody.maximumBytes])
@@ -103,8 +117,8 @@ public final class ServeApp: Sendable {
         if segments.first == "api" {
             // The static API's families with a `.json` ending, as the site's files are named.
             if request.method == "GET" || request.method == "HEAD", let current = try? await currentSite(),
-               let data = current.rendered.files["api/" + segments.dropFirst().joined(separator: "/")] {
-                return .document(data)
+               case let path = "api/" + segments.dropFirst().joined(separator: "/"), let buffer = current.buffers[path] {
+                return .file(buffer, gzipped: current.gzipped[path])
             }
             return .error(404, "no endpoint \(request.method) \(request.path)", details: ["hint": "GET /api/openapi.json lists every route"])
         }
@@ -136,10 +150,11 @@ public final class ServeApp: Sendable {
                 throw ServeFailure(404, "unknown aggregate type \(pool)", details: ["aggregate_types": keys])
             }
             let path = "api/aggregates/\(SeedAPI.typeFileName(type))/\(pool).json"
-            guard let data = try await currentSite().rendered.files[path] else {
+            let current = try await currentSite()
+            guard let buffer = current.buffers[path] else {
                 throw ServeFailure(404, "GPU type \(type) has no \(pool) pool in the latest snapshot", details: ["gpu_type": type])
             }
-            return .document(data)
+            return .file(buffer, gzipped: current.gzipped[path])
         case .contracts:
             let type = try await gpuType(values["gpu_type"]!)
             return try await staticFile("api/contract-aggregates/\(SeedAPI.typeFileName(type)).json")
@@ -183,10 +198,11 @@ public final class ServeApp: Sendable {
     }
 
     func staticFile(_ path: String) async throws(ServeFailure) -> ServeResponse {
-        guard let data = try await currentSite().rendered.files[path] else {
+        let current = try await currentSite()
+        guard let buffer = current.buffers[path] else {
             throw ServeFailure(404, "nothing at \(path) in the latest snapshot")
         }
-        return .document(data)
+        return .file(buffer, gzipped: current.gzipped[path])
     }
 
     /// The GPU type named in a path, exactly as the snapshot names it.
@@ -228,13 +244,13 @@ public final class ServeApp: Sendable {
 
     /// A site page: `/` is `index.html`, a folder its `index.html`; the path is decoded once.
     func sitePage(_ segments: [String], path: String) async throws(ServeFailure) -> ServeResponse {
-        let files = try await currentSite().rendered.files
+        let current = try await currentSite()
         var key = segments.joined(separator: "/")
         if key.isEmpty || path.hasSuffix("/") { key += key.isEmpty ? "index.html" : "/index.html" }
-        guard let data = files[key] else {
+        guard let buffer = current.buffers[key] else {
             throw ServeFailure(404, "no page \(path) in the site")
         }
-        return ServeResponse(status: 200, contentType: Self.contentType(key), body: data)
+        return .file(buffer, gzipped: current.gzipped[key], contentType: Self.contentType(key))
     }
 
     static func contentType(_ path: String) -> String {

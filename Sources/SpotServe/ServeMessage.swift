@@ -1,4 +1,5 @@
 public import Foundation
+public import NIOCore
 import SpotCore
 
 /// A request as serve's router sees it, independent of the HTTP server that received it.
@@ -22,6 +23,18 @@ public struct ServeRequest: Sendable {
 
     public func header(_ name: String) -> String? { headers[name.lowercased()] }
 
+    /// Whether `Accept-Encoding` lists gzip with a non-zero quality.
+    public var acceptsGzip: Bool {
+        guard let value = header("accept-encoding") else { return false }
+        for item in value.split(separator: ",") {
+            let parts = item.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            guard parts.first == "gzip" || parts.first == "x-gzip" else { continue }
+            let quality = parts.dropFirst().first { $0.hasPrefix("q=") }.flatMap { Double($0.dropFirst(2)) } ?? 1
+            return quality > 0
+        }
+        return false
+    }
+
     /// The path split on `/`, each segment percent-decoded once after the split (so `%2F` stays
     /// inside its segment: a host may be named `CA1-ESC812-200 (old/RMA)`); nil when a segment is
     /// not valid percent-encoding.
@@ -41,6 +54,8 @@ public struct ServeResponse: Sendable {
     public var contentType: String
     public var body: Data
     public var headers: [(String, String)]
+    /// When set, the body to send instead of `body`: bytes shared with the rendered site.
+    public var buffer: ByteBuffer?
 
     public init(status: Int, contentType: String, body: Data, headers: [(String, String)] = []) {
         self.status = status
@@ -48,6 +63,20 @@ public struct ServeResponse: Sendable {
         self.body = body
         self.headers = headers
     }
+
+    /// The same body gzipped, sent instead to a client that accepts gzip.
+    public var gzipped: ByteBuffer?
+
+    /// A file of the rendered site, sent without a copy.
+    public static func file(_ buffer: ByteBuffer, gzipped: ByteBuffer? = nil, contentType: String = json) -> ServeResponse {
+        var response = ServeResponse(status: 200, contentType: contentType, body: Data())
+        response.buffer = buffer
+        response.gzipped = gzipped
+        return response
+    }
+
+    /// The body's bytes, wherever they are held.
+    public var bytes: Data { buffer.map { Data($0.readableBytesView) } ?? body }
 
     public static let json = "application/json; charset=utf-8"
 

@@ -107,7 +107,10 @@ public final class ServeServer: Sendable {
         for (name, value) in request.uri.queryParameters { query[String(name)] = String(value) }
         let served = ServeRequest(method: request.method.rawValue, path: request.uri.path, query: query, headers: headers, body: body)
         var answer = await app.respond(served)
-        if request.method == .head { answer.body = Data() }
+        if request.method == .head {
+            answer.body = Data()
+            answer.buffer = nil
+        }
         return response(from: answer)
     }
 
@@ -119,7 +122,8 @@ public final class ServeServer: Sendable {
         for (name, value) in answer.headers {
             if let field = HTTPField.Name(name) { fields[field] = value }
         }
-        return Response(status: .init(code: answer.status), headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: answer.body)))
+        return Response(status: .init(code: answer.status), headers: fields,
+                        body: .init(byteBuffer: answer.buffer ?? ByteBuffer(bytes: answer.body)))
     }
 
     /// Stops listening once requests in flight are answered, then waits for background launches.

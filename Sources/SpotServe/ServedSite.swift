@@ -1,6 +1,9 @@
 import Foundation
 import Synchronization
 import GitStore
+import NIOCore
+import CompressNIO
+import SpotSupport
 import SpotCore
 import SpotKit
 import SpotSite
@@ -13,6 +16,12 @@ final class ServedSite: Sendable {
     struct Current: Sendable {
         let head: String?
         let rendered: SiteBuilder.Rendered
+        /// The files as NIO buffers, made once per render: an answer shares their bytes (a
+        /// 300 KiB aggregates file is not copied per request).
+        let buffers: [String: ByteBuffer]
+        /// The same files gzipped, for clients that accept it (files of 1 KiB or more that
+        /// shrink), also made once per render.
+        let gzipped: [String: ByteBuffer]
     }
 
     let repository: OperationsRepository
@@ -44,9 +53,35 @@ final class ServedSite: Sendable {
             var options = SiteBuilder.Options()
             options.historyLimit = 200
             let rendered = try await SiteBuilder.render(repository: self.repository, options: options, context: self.context)
-            self.current.withLock { $0 = Current(head: head, rendered: rendered) }
+            let (buffers, gzipped) = await Self.buffers(rendered.files)
+            self.current.withLock { $0 = Current(head: head, rendered: rendered, buffers: buffers, gzipped: gzipped) }
             return true
         }
+    }
+}
+
+extension ServedSite {
+    /// Each file as a buffer, and gzipped when that pays, on every core.
+    static func buffers(_ files: [String: Data]) async -> ([String: ByteBuffer], [String: ByteBuffer]) {
+        let entries = files.map { (path: $0.key, data: $0.value) }
+        let results = await offCooperativePool { () -> [(String, ByteBuffer, ByteBuffer?)] in
+            parallelMap(entries) { entry -> (String, ByteBuffer, ByteBuffer?) in
+                let plain = ByteBuffer(bytes: entry.data)
+                guard entry.data.count >= 1024 else { return (entry.path, plain, nil) }
+                var input = plain
+                guard let compressed = try? input.compress(with: .gzip()), compressed.readableBytes < plain.readableBytes else {
+                    return (entry.path, plain, nil)
+                }
+                return (entry.path, plain, compressed)
+            }
+        }
+        var buffers: [String: ByteBuffer] = [:]
+        var gzipped: [String: ByteBuffer] = [:]
+        for (path, plain, compressed) in results {
+            buffers[path] = plain
+            if let compressed { gzipped[path] = compressed }
+        }
+        return (buffers, gzipped)
     }
 }
 

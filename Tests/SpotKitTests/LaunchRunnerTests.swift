@@ -358,6 +358,49 @@ import SpotApply
         }
     }
 
+    /// `attachments: [{server, port}]` attaches an existing port by id once; a port bound to
+    /// another server is refused with the reason, and an entry naming both network and port is bad.
+    @Test func aPortAttachedByIDIsAttachedOnce() async throws {
+        try await SnapshotFixture.run(Self.scenario()) { f in
+            let free = "9d6c1b0e-0000-4a1b-8c2d-0000000000f1"
+            let taken = "9d6c1b0e-0000-4a1b-8c2d-0000000000f2"
+            await f.cloud.state.mutate { world in
+                for (id, device) in [(free, ""), (taken, "3f1c2b4a-0001-4e5f-8a9b-000000000003")] {
+                    world.ports.append(PortSpec(id: id, name: "by-hand-\(id.suffix(2))", networkID: "9d6c1b0e-0000-4a1b-8c2d-000000000001",
+                                                macAddress: "fa:16:3e:00:00:\(id.suffix(2))", deviceID: device,
+                                                deviceOwner: device.isEmpty ? "" : "compute:nova", status: device.isEmpty ? "DOWN" : "ACTIVE",
+                                                projectID: "d1c5ab8e4e7a4f5c9d2b3a4c5d6e7f80"))
+                }
+            }
+            _ = try await f.snapshot()
+            let context = RunContext(environment: f.options.environment, workingDirectory: f.repository.root, identity: f.options.identity,
+                                     clock: FixedClock(Date(timeIntervalSince1970: 1_800_000_900)))
+            var options = ApplyEngine.Options()
+            options.clientOptions = f.options.clientOptions
+            for (index, port) in [free, free, taken].enumerated() {
+                try Data("attachments:\n  - server: \"train-llm-01\"\n    port: \"\(port)\"\n".utf8)
+                    .write(to: f.repository.root.appendingPathComponent("changes/2027-01-15-port-\(index).yaml"))
+                let report = try await ApplyEngine.run(repository: f.repository, options: options, context: context)
+                let operation = try #require(report.operations.first)
+                #expect(operation.command == "openstack server add port train-llm-01 \(port)")
+                switch index {
+                case 0: #expect(operation.status == .done, "\(report.lines)")
+                case 1: #expect(operation.status == .skipped, "\(report.lines)")
+                default:
+                    #expect(operation.status == .failed)
+                    #expect(operation.problems.first?.contains("is attached to another device (3f1c2b4a-0001-4e5f-8a9b-000000000003)") == true,
+                            "\(operation.problems)")
+                }
+            }
+            let world = await f.cloud.state.world
+            #expect(world.ports.first { $0.id == free }?.deviceID == "3f1c2b4a-0001-4e5f-8a9b-000000000001")
+            #expect(world.ports.first { $0.id == taken }?.deviceID == "3f1c2b4a-0001-4e5f-8a9b-000000000003")
+        }
+        let both = Planner.plan(texts: [("changes/x.yaml", "attachments:\n  - server: a\n    network: n\n    port: p\n")],
+                                cloud: CloudBuilder().cloudView(), basis: .live)
+        #expect(both.problems.map(\.message).contains { $0.contains("names both network: and port:") })
+    }
+
     @Test func byHandOperationsAreCheckedWithTheirLines() throws {
         let plan = Planner.plan(texts: [("changes/ops.yaml", """
         attachments:
@@ -373,7 +416,7 @@ import SpotApply
             size: 3
         """)], cloud: CloudBuilder().cloudView(), basis: .live)
         let found = plan.problems.map { "\($0.line ?? 0): \($0.message)" }
-        #expect(found.contains("4: attachments[1]: the entry has no network: key"), "\(found)")
+        #expect(found.contains("4: attachments[1]: the entry has no network: key (or port: with a port id)"), "\(found)")
         #expect(found.contains { $0.hasPrefix("11: ports[0].size: unknown key \"size\"") }, "\(found)")
         #expect(plan.exitCode == 1)
     }

@@ -19,9 +19,11 @@ struct ServeFixture {
     let client: HTTPClient
     let context: RunContext
 
-    static func run(_ scenario: Scenario = DemoScenario.load(), configure: (inout ServeOptions) -> Void = { _ in },
+    static func run(_ scenario: Scenario = DemoScenario.load(), prepare: (SnapshotFixture) throws -> Void = { _ in },
+                    configure: (inout ServeOptions) -> Void = { _ in },
                     _ body: (ServeFixture) async throws -> Void) async throws {
         try await SnapshotFixture.run(scenario) { f in
+            try prepare(f)
             _ = try await f.snapshot()
             let context = RunContext(environment: f.options.environment, workingDirectory: f.repository.root,
                                      identity: Identity(name: "spotctl serve", email: "serve@spotctl.invalid"),

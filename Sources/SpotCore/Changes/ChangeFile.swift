@@ -251,7 +251,7 @@ public enum ChangeFileParser {
         var handlers: [String: (Node, String) -> Void] = [:]
         let keys: [String]
         switch kind {
-        case "attachments": keys = ["server", "network"]
+        case "attachments": keys = ["server", "network", "port"]
         case "ports": keys = ["network", "name"]
         default: keys = []
         }
@@ -270,12 +270,23 @@ public enum ChangeFileParser {
         reader.mapping(node, path, handlers)
         guard reader.diagnostics.count == before else { return nil }
         if case .mapping = node {} else { return nil }
-        let required = kind == "firewall_attachments" ? ["firewall", "vms"] : keys
+        let required = kind == "firewall_attachments" ? ["firewall", "vms"] : kind == "attachments" ? ["server"] : keys
         let have = Set(texts.keys).union(firewall == nil ? [] : ["firewall"]).union(kind == "firewall_attachments" ? ["vms"] : [])
         for key in required where !have.contains(key) { reader.report(node, path, "the entry has no \(key): key") }
+        if kind == "attachments" {
+            switch (texts["network"], texts["port"]) {
+            case (nil, nil): reader.report(node, path, "the entry has no network: key (or port: with a port id)")
+            case (_?, _?): reader.report(node, path, "the entry names both network: and port:; name one (a network makes or reuses the port <server>-<network>)")
+            default: break
+            }
+        }
         guard reader.diagnostics.count == before else { return nil }
         switch kind {
-        case "attachments": return OperationRequest(kind: .attachment(server: texts["server"]!, network: texts["network"]!), position: position(node))
+        case "attachments":
+            if let port = texts["port"] {
+                return OperationRequest(kind: .portAttachment(server: texts["server"]!, port: port), position: position(node))
+            }
+            return OperationRequest(kind: .attachment(server: texts["server"]!, network: texts["network"]!), position: position(node))
         case "ports": return OperationRequest(kind: .port(network: texts["network"]!, name: texts["name"]!), position: position(node))
         default: return OperationRequest(kind: .firewall(id: firewall!, vms: vms), position: position(node))
         }

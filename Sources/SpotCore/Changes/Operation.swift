@@ -8,6 +8,9 @@ public struct OperationRequest: Sendable, Hashable {
         /// `attachments: [{server, network}]`: a port `<server>-<network>` on the network, created
         /// or reused, attached to the server (the port's name makes the step idempotent).
         case attachment(server: String, network: String)
+        /// `attachments: [{server, port}]`: an existing port (by id) attached to the server;
+        /// nothing is done when it is attached to it already.
+        case portAttachment(server: String, port: String)
         /// `ports: [{network, name}]`: created, or reused when one of exactly that name exists.
         case port(network: String, name: String)
         /// `firewall_attachments: [{firewall, vms}]`: added to the firewall's list; never detaches.
@@ -26,6 +29,7 @@ public struct OperationRequest: Sendable, Hashable {
     public var subject: String {
         switch kind {
         case .attachment(let server, let network): return "\(server) on \(network)"
+        case .portAttachment(let server, let port): return "\(server) + port \(port)"
         case .port(let network, let name): return "port \(name) on \(network)"
         case .firewall(let id, let vms): return "firewall \(id) + VMs \(vms.map(String.init).joined(separator: ", "))"
         }
@@ -36,6 +40,8 @@ public struct OperationRequest: Sendable, Hashable {
         switch kind {
         case .attachment(let server, let network):
             return "openstack server add network \(shellQuote(server)) \(shellQuote(network))"
+        case .portAttachment(let server, let port):
+            return "openstack server add port \(shellQuote(server)) \(shellQuote(port))"
         case .port(let network, let name):
             return "openstack port create --network \(shellQuote(network)) \(shellQuote(name))"
         case .firewall(let id, let vms):
@@ -66,7 +72,7 @@ public struct PlannedOperation: Sendable, Hashable {
             ChangeProblem(severity, file: file, line: request.position.line, column: request.position.column, message: message, hint: hint)
         }
         switch request.kind {
-        case .attachment(let server, _):
+        case .attachment(let server, _), .portAttachment(let server, _):
             let matches = cloud.facts.servers.filter { $0.name == server || $0.id == server }
             if matches.isEmpty {
                 planned.problems.append(problem(.error, "no server named \(server) in the snapshot (exact name or id)",
